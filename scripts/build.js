@@ -1,47 +1,95 @@
 #!/usr/bin/env node
 // Build: generate static protobuf code from proto/, compile TypeScript to dist/, and write
 // the ESM entry points that re-export the CommonJS build (so `import` and `require` share one copy).
+//
+// Usage: node scripts/build.js [--proto-only] [--allow-type-errors]
+//   --proto-only         only generate proto/generated/ (sources import it; `npm run typecheck` needs it)
+//   --allow-type-errors  keep going when tsc reports type errors (it still emits dist/); `npm test`
+//                        and `npm run demo` use it so one half-written file does not stop every
+//                        test. `npm run build` and `npm run typecheck` stay strict.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+const allowTypeErrors = process.argv.includes('--allow-type-errors');
+const protoOnly = process.argv.includes('--proto-only');
+const protoDir = path.join(root, 'proto');
+const generatedDir = path.join(protoDir, 'generated');
 
+// Run a package's CLI with the node running this script (not whatever `node` is first on PATH).
+const cli = (pkg, rel) => path.join(path.dirname(require.resolve(`${pkg}/package.json`, { paths: [root] })), rel);
+const runNode = (script, args) => execFileSync(process.execPath, [script, ...args], { cwd: root, stdio: 'inherit' });
+
+const mtime = (file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : -1);
+
+/** pbjs/pbts for every proto/*.proto, skipped when the generated files are newer than all schemas. */
 function generateProto() {
-  const outDir = path.join(root, 'proto', 'generated');
-  fs.mkdirSync(outDir, { recursive: true });
-  for (const file of fs.readdirSync(path.join(root, 'proto')).filter((f) => f.endsWith('.proto'))) {
-    const base = path.join(outDir, file.replace(/\.proto$/, ''));
-    run(bin('pbjs'), ['-t', 'static-module', '-w', 'commonjs', '--no-verify', '--no-delimited',
-      '--force-number', '-o', `${base}.js`, path.join('proto', file)]);
-    run(bin('pbts'), ['-o', `${base}.d.ts`, `${base}.js`]);
+  const protos = fs.readdirSync(protoDir).filter((f) => f.endsWith('.proto'));
+  if (protos.length === 0) return;
+  // Schemas import each other, so any changed schema regenerates all of them.
+  const newestSchema = Math.max(...protos.map((f) => mtime(path.join(protoDir, f))), mtime(__filename));
+  fs.mkdirSync(generatedDir, { recursive: true });
+  for (const file of protos) {
+    const base = path.join(generatedDir, file.replace(/\.proto$/, ''));
+    if (mtime(`${base}.js`) > newestSchema && mtime(`${base}.d.ts`) > newestSchema) continue;
+    runNode(cli('protobufjs-cli', 'bin/pbjs'), ['-t', 'static-module', '-w', 'commonjs', '--no-verify',
+      '--no-delimited', '--force-number', '-o', `${base}.js`, path.join('proto', file)]);
+    runNode(cli('protobufjs-cli', 'bin/pbts'), ['-o', `${base}.d.ts`, `${base}.js`]);
   }
 }
 
+/** tsc -p tsconfig.build.json, then copy the generated protobuf code next to the compiled sources. */
 function compile() {
-  run(bin('tsc'), ['-p', 'tsconfig.build.json']);
+  try {
+    runNode(cli('typescript', 'bin/tsc'), ['-p', 'tsconfig.build.json']);
+  } catch (err) {
+    // tsc exit 2 = type errors but output emitted; anything else means nothing usable was written.
+    if (!(allowTypeErrors && err.status === 2)) throw new Error(`tsc failed (exit ${err.status})`);
+    console.error('build: type errors above (see `npm run typecheck`); dist/ emitted anyway (--allow-type-errors)');
+  }
+  if (!fs.existsSync(generatedDir)) return;
   const genOut = path.join(root, 'dist', 'proto', 'generated');
   fs.mkdirSync(genOut, { recursive: true });
-  for (const f of fs.readdirSync(path.join(root, 'proto', 'generated'))) {
-    fs.copyFileSync(path.join(root, 'proto', 'generated', f), path.join(genOut, f));
+  for (const f of fs.readdirSync(generatedDir)) {
+    fs.copyFileSync(path.join(generatedDir, f), path.join(genOut, f));
   }
 }
 
-// Each ESM entry lists the CommonJS module's exports by name, so `import { x } from 'otelprof'` works.
-const esmEntries = { 'index.mjs': '../src/index.js' };
+// ESM entry points, file in dist/esm -> CommonJS module it re-exports. Each one must also be in
+// package.json "exports" (import condition). An entry whose CommonJS module is not built yet is
+// skipped, so an entry point can be listed here before its source exists.
+const esmEntries = {
+  'index.mjs': '../src/index.js', // "."
+  'register.mjs': '../src/register.js', // "./register": `node --import otelprof/register app.js`
+};
+
+/** Each ESM entry lists the CommonJS module's exports by name, so `import { x } from 'otelprof'` works. */
 function writeEsm() {
   const esmDir = path.join(root, 'dist', 'esm');
   fs.mkdirSync(esmDir, { recursive: true });
   for (const [file, target] of Object.entries(esmEntries)) {
-    const names = Object.keys(require(path.join(esmDir, target))).filter((n) => n !== 'default' && n !== '__esModule');
-    const text = `import cjs from '${target}';\nexport const { ${names.join(', ')} } = cjs;\nexport default cjs;\n`;
-    fs.writeFileSync(path.join(esmDir, file), text);
+    const targetFile = path.join(esmDir, target);
+    if (!fs.existsSync(targetFile)) continue;
+    // Loading the module to list its names is safe: library modules have no import side effects.
+    // register.js is the exception by design (it starts profiling), so it is only imported.
+    const names = file === 'register.mjs' ? [] : Object.keys(require(targetFile))
+      .filter((n) => n !== 'default' && n !== '__esModule');
+    const lines = [`import cjs from '${target}';`];
+    if (names.length > 0) lines.push(`export const { ${names.join(', ')} } = cjs;`);
+    lines.push('export default cjs;', '');
+    fs.writeFileSync(path.join(esmDir, file), lines.join('\n'));
   }
 }
 
-if (fs.readdirSync(path.join(root, 'proto')).some((f) => f.endsWith('.proto'))) generateProto();
-compile();
-writeEsm();
+try {
+  generateProto();
+  if (!protoOnly) {
+    compile();
+    writeEsm();
+  }
+} catch (err) {
+  console.error(`build: ${err.message}`);
+  process.exit(1);
+}

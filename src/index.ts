@@ -3,3 +3,19 @@
  * This file is the public surface: explicit named exports only.
  */
 export { OtelprofError, InvalidArgumentError } from './errors';
+export { LabelSet, labels, withLabels, label, forLabels, runWithLabels, setContextLabels, UnevenLabelsError } from './labels';
+export { Profile, profiles, lookup, newProfile } from './profiles';
+export { startCPUProfile, stopCPUProfile, writeHeapProfile, CpuProfilingInUseError } from './profiles';
+export type { StartCPUProfileOptions } from './profiles';
+export {
+  EmptyProfileNameError, DuplicateProfileError, DuplicateValueError, BuiltinProfileAddError,
+  UninitializedProfileError, ProfileNotAvailableError,
+} from './profiles';
+export {
+  ProfilingSpanProcessor, ProfilingContextManager, withProfiling, resourceToSeriesLabels, RESOURCE_LABEL_KEYS,
+  PROFILE_ID_ATTRIBUTE, otelSdkResource, threadContextSupport, processContextAttributes, OtelApiError,
+  OtelSdkIncompatibleError,
+} from './otel';
+export type {
+  ProfilingSpanProcessorOptions, WithProfilingOptions, SpanLabelScope, ResourceLike, SeriesLabels, ThreadContextSupport,
+} from './otel';

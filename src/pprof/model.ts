@@ -98,4 +98,9 @@ export interface StackFrame {
   line: number;
   /** 1-based column, 0 when unknown. */
   column: number;
+  /**
+   * 1-based line where the function starts, when the sampler knows it (V8 call frames do);
+   * 0 or absent when unknown. Part of the function's identity in the builder.
+   */
+  startLine?: number;
 }

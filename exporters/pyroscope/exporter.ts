@@ -1,0 +1,135 @@
+import { encodeGzip } from '../../src/pprof';
+import { Delivery, type DeliveryItem } from '../shared/delivery';
+import { LogOnce } from '../shared/log-once';
+import { SelfMetrics } from '../shared/self-metrics';
+import { HttpTransport } from '../shared/transport';
+import { EXPORT_SUCCESS, ExportResultCode, exportFailure, type ExportResult, type ProfileBatch, type ProfileExporter } from '../types';
+import { LabelSanitizer } from './labels';
+import { resolvePyroscopeOptions, type PyroscopeExporterOptions, type ResolvedPyroscopeOptions } from './options';
+import { encodePushRequest, ingestPath, prepareProfile, type PreparedProfile } from './requests';
+
+const PUSH_PATH = '/push.v1.PusherService/Push';
+
+/**
+ * Uploads each period's profiles to Grafana Pyroscope: by default one Push API call
+ * (`/push.v1.PusherService/Push`, protobuf) carrying every type of the period, or one
+ * `/ingest?format=pprof` call per profile (`route: 'ingest'`).
+ *
+ * Labels are checked against Pyroscope's rules first and fixed where possible (see
+ * {@link LabelSanitizer}). Delivery is queued and retried (network errors, timeouts, 5xx, 429
+ * with `Retry-After`), bounded in items and bytes (the oldest is dropped and counted). Nothing
+ * is thrown into the caller: problems go to the OTel diag logger (once per kind) and to the
+ * self-metrics `otelprof.exporter.*` (`exporter="pyroscope"`).
+ *
+ * @throws InvalidArgumentError from the constructor for bad options.
+ */
+export class PyroscopeExporter implements ProfileExporter {
+  private readonly _opts: ResolvedPyroscopeOptions;
+  private readonly _log = new LogOnce('otelprof/exporters/pyroscope');
+  private readonly _metrics: SelfMetrics;
+  private readonly _sanitizer: LabelSanitizer;
+  private readonly _delivery: Delivery;
+  private _shutdown: Promise<void> | undefined;
+  // Batches are queued in export() call order even though their gzip runs in parallel.
+  private _ordered: Promise<unknown> = Promise.resolve();
+
+  /** Validates the options; opens no connection until the first export. */
+  constructor(options: PyroscopeExporterOptions = {}) {
+    this._opts = resolvePyroscopeOptions(options);
+    this._metrics = new SelfMetrics('pyroscope', this._opts.meterProvider);
+    this._sanitizer = new LabelSanitizer(this._opts.labelRules, this._log);
+    const transport = new HttpTransport({
+      endpoint: this._opts.endpoint,
+      timeoutMillis: this._opts.timeoutMillis,
+      keepAliveMillis: this._opts.keepAliveMillis,
+      tls: this._opts.tls,
+    });
+    this._delivery = new Delivery(transport, this._opts, this._metrics, this._log);
+  }
+
+  /** Requests waiting for delivery and their bytes (for tests and diagnostics). */
+  get queue(): { items: number; bytes: number } {
+    return { items: this._delivery.queued, bytes: this._delivery.queuedBytes };
+  }
+
+  /** See {@link ProfileExporter.export}. Never rejects. */
+  async export(batch: ProfileBatch): Promise<ExportResult> {
+    const count = Array.isArray(batch?.profiles) ? batch.profiles.length : 0;
+    if (this._shutdown) {
+      this._metrics.dropped(count, 'shutdown');
+      return exportFailure('shutdown', new Error('PyroscopeExporter is shut down'));
+    }
+    try {
+      const encoding = this._encode(batch);
+      const queued = this._ordered.then(async () => {
+        const encoded = await encoding;
+        const requests = this._opts.route === 'push' ? (encoded.length > 0 ? [this._pushItem(encoded)] : []) : encoded.map((e) => this._ingestItem(e, batch));
+        return { encoded, sent: requests.map((r) => this._send(r)) };
+      });
+      this._ordered = queued.catch(() => undefined);
+      const { encoded, sent } = await queued;
+      if (encoded.length === 0) {
+        return count === 0 ? EXPORT_SUCCESS : exportFailure('invalid', new Error('no profile of the batch could be encoded'));
+      }
+      const results = await Promise.all(sent);
+      return results.find((r) => r.code !== ExportResultCode.SUCCESS) ?? EXPORT_SUCCESS;
+    } catch (err) {
+      // Only a malformed batch gets here (e.g. not an object): count it, never throw.
+      this._log.error('bad-batch', `otelprof: export failed: ${String(err)}`);
+      this._metrics.dropped(count, 'invalid');
+      return exportFailure('invalid', err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /** See {@link ProfileExporter.forceFlush}: waits for exports still encoding, then for the queue. */
+  async forceFlush(): Promise<void> {
+    await this._ordered;
+    await this._delivery.forceFlush();
+  }
+
+  /** See {@link ProfileExporter.shutdown}. Idempotent. */
+  shutdown(): Promise<void> {
+    this._shutdown ??= this._ordered.then(() => this._delivery.shutdown()).catch((err: unknown) => {
+      this._log.error('shutdown', `otelprof: shutdown failed: ${String(err)}`);
+    });
+    return this._shutdown;
+  }
+
+  /** Prepares and gzips every profile; a bad one is dropped (logged, counted), the others go on. */
+  private async _encode(batch: ProfileBatch): Promise<Array<PreparedProfile & { raw: Uint8Array }>> {
+    const out = await Promise.all(batch.profiles.map(async (tp) => {
+      try {
+        const prepared = prepareProfile(tp, batch.seriesLabels ?? {}, this._opts.route, this._sanitizer);
+        return { ...prepared, raw: await encodeGzip(prepared.profile) };
+      } catch (err) {
+        this._log.error(`invalid-${String(tp?.type)}`, `otelprof: ${String(tp?.type)} profile dropped: ${err instanceof Error ? err.message : String(err)}`);
+        this._metrics.dropped(1, 'invalid');
+        return undefined;
+      }
+    }));
+    return out.filter((p): p is PreparedProfile & { raw: Uint8Array } => p !== undefined);
+  }
+
+  private _pushItem(profiles: Array<PreparedProfile & { raw: Uint8Array }>): Omit<DeliveryItem, 'settle'> {
+    const body = encodePushRequest(profiles);
+    return {
+      bytes: body.byteLength,
+      profiles: profiles.length,
+      describe: `Pyroscope push of ${profiles.length} profile(s) (${profiles.map((p) => p.type).join(', ')})`,
+      request: { path: PUSH_PATH, headers: { ...this._opts.headers, 'content-type': 'application/proto' }, body },
+    };
+  }
+
+  private _ingestItem(p: PreparedProfile & { raw: Uint8Array }, batch: ProfileBatch): Omit<DeliveryItem, 'settle'> {
+    return {
+      bytes: p.raw.byteLength,
+      profiles: 1,
+      describe: `Pyroscope ingest of the ${p.type} profile`,
+      request: { path: ingestPath(p, batch), headers: { ...this._opts.headers, 'content-type': 'application/octet-stream' }, body: p.raw },
+    };
+  }
+
+  private _send(item: Omit<DeliveryItem, 'settle'>): Promise<ExportResult> {
+    return new Promise<ExportResult>((settle) => this._delivery.enqueue({ ...item, settle }));
+  }
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { push } from '../../proto/generated/pyroscope-push';
+import type { Profile } from '../../src/pprof/model';
+import { InvalidArgumentError } from '../../src/errors';
+import type { ProfileBatch, TypedProfile } from '../types';
+import type { LabelSanitizer } from './labels';
+import { pyroscopeName } from './profile-types';
+
+/** A profile ready to send: its final series labels and a profile Pyroscope will accept. */
+export interface PreparedProfile {
+  type: string;
+  /** The `__name__` label. */
+  name: string;
+  /** Final series labels, `__name__` and `service_name` included. */
+  labels: Map<string, string>;
+  profile: Profile;
+}
+
+/** Labels the server adds itself on `/ingest`; they count against the limit but are not sent. */
+const INGEST_SERVER_LABELS = ['__name__', '__delta__', 'pyroscope_spy', 'service_name'];
+
+/**
+ * Applies Pyroscope's rules to one profile of a batch. Throws `InvalidArgumentError` when the
+ * profile cannot be sent at all (no type name, no sample types).
+ */
+export function prepareProfile(tp: TypedProfile, seriesLabels: Record<string, string>, route: 'push' | 'ingest', sanitizer: LabelSanitizer): PreparedProfile {
+  if (typeof tp.type !== 'string' || tp.type.length === 0) throw new InvalidArgumentError(`profile type must be a non-empty string (actual: ${JSON.stringify(tp.type)})`);
+  if (!tp.profile || !Array.isArray(tp.profile.sampleTypes) || tp.profile.sampleTypes.length === 0) {
+    throw new InvalidArgumentError(`${tp.type} profile has no sample types (Pyroscope rejects it as "empty profile")`);
+  }
+  const name = sanitizer.value('__name__', pyroscopeName(tp.type));
+  const fixed: Array<[string, string]> = [['__name__', name], ['__delta__', 'false']];
+  if (route === 'ingest') fixed.push(['pyroscope_spy', 'nodespy']);
+  const labels = sanitizer.series(fixed, seriesLabels);
+  const profile = sanitizer.samples(fixSampleTypes(tp.profile), labels);
+  return { type: tp.type, name, labels, profile };
+}
+
+/** Pyroscope rejects sample type names containing `-` ("sample type contains -"): use `_`. */
+function fixSampleTypes(p: Profile): Profile {
+  if (!p.sampleTypes.some((st) => st.type.includes('-'))) return p;
+  return { ...p, sampleTypes: p.sampleTypes.map((st) => ({ ...st, type: st.type.replace(/-/g, '_') })) };
+}
+
+/** The protobuf body of one Push call: one series per profile, labels sorted by name. */
+export function encodePushRequest(profiles: ReadonlyArray<{ labels: Map<string, string>; raw: Uint8Array }>): Uint8Array {
+  const series = profiles.map((p) => ({
+    labels: [...p.labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => ({ name, value })),
+    // The ID only appears in server logs; a fresh UUID per profile identifies retries there.
+    samples: [{ rawProfile: p.raw, ID: randomUUID() }],
+  }));
+  return push.v1.PushRequest.encode({ series }).finish();
+}
+
+/**
+ * The path and query of one `/ingest` upload: `name=<service>{k=v,...}` (escaped to the
+ * `/ingest` name grammar), `from`/`until` in epoch nanoseconds, `format=pprof`, `spyName=nodespy`.
+ */
+export function ingestPath(p: PreparedProfile, batch: Pick<ProfileBatch, 'startNanos' | 'endNanos'>): string {
+  // App names allow [A-Za-z0-9_.\-/]; keys [A-Za-z0-9_.]; values anything but ',' and '}'.
+  const app = (p.labels.get('service_name') ?? '').replace(/[^A-Za-z0-9_.\-/]/g, '_') || 'unknown_service';
+  const pairs: string[] = [];
+  const seen = new Set<string>();
+  for (const [k, v] of p.labels) {
+    const key = k.replace(/[^A-Za-z0-9_.]/g, '_');
+    if (INGEST_SERVER_LABELS.includes(k) || seen.has(key)) continue;
+    seen.add(key);
+    pairs.push(`${key}=${v.replace(/[,}]/g, '_').trim()}`);
+  }
+  const q = new URLSearchParams({
+    name: `${app}{${pairs.join(',')}}`,
+    from: String(batch.startNanos),
+    until: String(batch.endNanos),
+    format: 'pprof',
+    spyName: 'nodespy',
+  });
+  return `/ingest?${q.toString()}`;
+}

@@ -1,0 +1,110 @@
+/**
+ * Pure parsers for configuration strings: durations, `k=v` lists, OTLP header lists. Each returns
+ * undefined on malformed input (the caller decides whether that throws or warns).
+ */
+
+const UNIT_MILLIS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * Parses a Go-style duration (`10s`, `500ms`, `1m30s`, `1.5s`, units ns/us/ms/s/m/h) into
+ * milliseconds (fractions kept). A plain number is read in `bareUnit` if given, else rejected.
+ */
+export function parseDurationMillis(s: string, bareUnit?: 'ms' | 's' | 'ns'): number | undefined {
+  const t = s.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return bareUnit === undefined ? undefined : Number(t) * UNIT_MILLIS[bareUnit];
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
+  let total = 0;
+  let pos = 0;
+  while (pos < t.length) {
+    re.lastIndex = pos;
+    const m = re.exec(t);
+    if (!m) return undefined;
+    total += Number(m[1]) * UNIT_MILLIS[m[2]];
+    pos = re.lastIndex;
+  }
+  return pos === 0 ? undefined : total;
+}
+
+/**
+ * Parses static labels: `k=v,k2=v2` (Pyroscope Java/Node) or `k:v,k2:v2` (Pyroscope .NET). Keys and
+ * values are trimmed; empty entries are skipped. Returns undefined when an entry has no separator,
+ * an empty key, or a key that is not a valid label name (`[A-Za-z_][A-Za-z0-9_.]*`).
+ */
+export function parseLabelList(s: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const entry of s.split(',')) {
+    if (entry.trim() === '') continue;
+    const eq = entry.indexOf('=');
+    const sep = eq >= 0 ? eq : entry.indexOf(':');
+    if (sep <= 0) return undefined;
+    const key = entry.slice(0, sep).trim();
+    if (!LABEL_NAME_RE.test(key)) return undefined;
+    out[key] = entry.slice(sep + 1).trim();
+  }
+  return out;
+}
+
+/** Label names otelprof accepts for static labels (Pyroscope's legacy rule plus dots). */
+export const LABEL_NAME_RE = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+/** HTTP header names (RFC 9110 tokens). */
+export const HEADER_NAME_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Parses an OTLP header list (`OTEL_EXPORTER_OTLP_HEADERS`): `k=v,k2=v2`, W3C-baggage style,
+ * percent-decoded, keys lowercased. Returns undefined on an entry without `=`, a bad header name,
+ * bad percent-encoding, or a value with CR/LF/NUL.
+ */
+export function parseHeaderList(s: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const entry of s.split(',')) {
+    if (entry.trim() === '') continue;
+    const eq = entry.indexOf('=');
+    if (eq <= 0) return undefined;
+    let key: string;
+    let value: string;
+    try {
+      key = decodeURIComponent(entry.slice(0, eq).trim());
+      value = decodeURIComponent(entry.slice(eq + 1).trim());
+    } catch {
+      return undefined;
+    }
+    if (!HEADER_NAME_RE.test(key) || /[\r\n\0]/.test(value)) return undefined;
+    out[key.toLowerCase()] = value;
+  }
+  return out;
+}
+
+/**
+ * Parses `OTEL_RESOURCE_ATTRIBUTES` (`k=v,k2=v2`, percent-encoded). Per the OTel spec the whole
+ * value is discarded on any malformed entry: returns undefined then.
+ */
+export function parseResourceAttributes(s: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const entry of s.split(',')) {
+    if (entry.trim() === '') continue;
+    const eq = entry.indexOf('=');
+    if (eq <= 0 || entry.indexOf('=', eq + 1) >= 0) return undefined;
+    try {
+      const key = decodeURIComponent(entry.slice(0, eq).trim());
+      if (key === '') return undefined;
+      out[key] = decodeURIComponent(entry.slice(eq + 1).trim());
+    } catch {
+      return undefined;
+    }
+  }
+  return out;
+}
+
+/** An `http:`/`https:` URL without credentials, query or fragment, else undefined. */
+export function parseHttpUrl(s: string): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(s);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (url.username || url.password || url.search || url.hash) return undefined;
+  return url;
+}

@@ -1,0 +1,53 @@
+import type { Profile } from '../../pprof/model';
+
+/** What the flame graph page receives: frames once, samples as root-first frame indexes. */
+export interface FlameData {
+  profile: string;
+  sampleTypes: { type: string; unit: string }[];
+  /** Index into sampleTypes that the page shows by default. */
+  sampleIndex: number;
+  frames: { name: string; file: string; line: number }[];
+  samples: { stack: number[]; values: number[]; labels: Record<string, string> }[];
+}
+
+/**
+ * Flattens a profile for the page: each sample's stack root-first, frames deduplicated, string
+ * labels kept so the page can filter by them (numeric labels are shown as `value unit`).
+ */
+export function toFlameData(name: string, profile: Profile): FlameData {
+  const functions = new Map(profile.functions.map((f) => [f.id, f]));
+  const locations = new Map(profile.locations.map((l) => [l.id, l]));
+  const frames: FlameData['frames'] = [];
+  const frameIndex = new Map<string, number>();
+  const frameOf = (functionId: number, line: number): number => {
+    const fn = functions.get(functionId);
+    const frame = { name: fn?.name || '(unknown)', file: fn?.filename ?? '', line };
+    const key = `${frame.name}\u0000${frame.file}\u0000${line}`;
+    let idx = frameIndex.get(key);
+    if (idx === undefined) {
+      idx = frames.push(frame) - 1;
+      frameIndex.set(key, idx);
+    }
+    return idx;
+  };
+  const samples = profile.samples.map((s) => {
+    const stack: number[] = [];
+    for (const id of s.locationIds) {
+      const loc = locations.get(id);
+      if (!loc) continue;
+      for (const line of loc.lines) stack.push(frameOf(line.functionId, line.line));
+    }
+    stack.reverse();
+    const labels: Record<string, string> = {};
+    for (const l of s.labels) labels[l.key] = l.str !== undefined ? l.str : `${l.num ?? 0}${l.numUnit ? ' ' + l.numUnit : ''}`;
+    return { stack, values: s.values, labels };
+  });
+  const defaultIdx = profile.sampleTypes.findIndex((t) => t.type === profile.defaultSampleType);
+  return {
+    profile: name,
+    sampleTypes: profile.sampleTypes.map((t) => ({ type: t.type, unit: t.unit })),
+    sampleIndex: defaultIdx >= 0 ? defaultIdx : profile.sampleTypes.length - 1,
+    frames,
+    samples,
+  };
+}

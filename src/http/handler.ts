@@ -1,0 +1,111 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { diag } from '@opentelemetry/api';
+import { InvalidArgumentError } from '../errors';
+import { profiles } from '../profiles';
+import { serveCpuProfile } from './cpu-route';
+import { serveFlameGraphData, serveFlameGraphPage } from './flamegraph';
+import { renderIndexPage } from './index-page';
+import { serveNamedProfile } from './named-profile-route';
+import { serveError } from './serve-error';
+import { serveSymbol } from './symbol';
+
+/** Options of {@link pprofHandler}. */
+export interface PprofHandlerOptions {
+  /** Path prefix the routes live under. Default `/debug/pprof`. */
+  prefix?: string;
+  /** When set, every request must carry `Authorization: Bearer <token>`. Default: no token. */
+  token?: string;
+  /** Longest `seconds=` a client may ask for (CPU profile, deltas, flame graph). Default 300. */
+  maxProfileSeconds?: number;
+}
+
+/** A request handler usable with node:http, express (`app.use(h)`) and fastify (raw req/res). */
+export type PprofRequestHandler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
+
+const log = diag.createComponentLogger({ namespace: 'otelprof/http' });
+
+/**
+ * Go's net/http/pprof routes as one request handler: the index page, `profile`, `symbol`,
+ * `cmdline`, every registered profile by name (with `debug`, `gc` and `seconds`), and the flame
+ * graph page under `ui/`. Requests outside the prefix go to `next` when given, else get a 404.
+ * Throws InvalidArgumentError for bad options.
+ */
+export function pprofHandler(options: PprofHandlerOptions = {}): PprofRequestHandler {
+  const prefix = (options.prefix ?? '/debug/pprof').replace(/\/+$/, '');
+  if (!prefix.startsWith('/')) throw new InvalidArgumentError(`prefix must start with "/" (actual: ${JSON.stringify(options.prefix)})`);
+  const maxSeconds = options.maxProfileSeconds ?? 300;
+  if (!Number.isSafeInteger(maxSeconds) || maxSeconds <= 0) {
+    throw new InvalidArgumentError(`maxProfileSeconds must be a positive integer (actual: ${String(options.maxProfileSeconds)})`);
+  }
+  if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '')) {
+    throw new InvalidArgumentError('token must be a non-empty string when set');
+  }
+  const expected = options.token === undefined ? undefined : Buffer.from(`Bearer ${options.token}`);
+  return (req, res, next) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== prefix && !url.pathname.startsWith(prefix + '/')) {
+      if (next) next();
+      else serveError(res, 404, '404 page not found');
+      return;
+    }
+    if (expected && !authorized(req, expected)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      serveError(res, 401, 'Unauthorized: this pprof endpoint needs "Authorization: Bearer <token>"');
+      return;
+    }
+    route(req, res, url, url.pathname.slice(prefix.length), maxSeconds).catch((err: unknown) => {
+      log.error('pprof request failed', err);
+      serveError(res, 500, `internal error: ${(err as Error)?.message ?? String(err)}`);
+    });
+  };
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, url: URL, path: string, maxSeconds: number): Promise<void> {
+  if (path === '') {
+    res.statusCode = 301;
+    res.setHeader('Location', url.pathname + '/' + url.search);
+    res.end();
+    return;
+  }
+  const name = decodeURIComponent(path.slice(1));
+  const method = req.method ?? 'GET';
+  const allowed = name === 'symbol' ? ['GET', 'HEAD', 'POST'] : ['GET', 'HEAD'];
+  if (!allowed.includes(method)) {
+    res.setHeader('Allow', allowed.join(', '));
+    serveError(res, 405, `method ${method} not allowed on ${url.pathname}; use ${allowed.join(' or ')}`);
+    return;
+  }
+  const params = url.searchParams;
+  switch (name) {
+    case '':
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end(renderIndexPage(profiles().map((p) => ({ name: p.name, count: p.count() }))));
+      return;
+    case 'cmdline':
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.end([process.argv[0], ...process.execArgv, ...process.argv.slice(1)].join('\x00'));
+      return;
+    case 'profile':
+      return serveCpuProfile(res, params, maxSeconds);
+    case 'symbol':
+      return serveSymbol(req, res, url.search.slice(1));
+    case 'trace':
+      serveError(res, 404, 'Unknown profile: Go execution traces have no Node counterpart; use /debug/pprof/profile');
+      return;
+    case 'ui':
+    case 'ui/':
+      return serveFlameGraphPage(res);
+    case 'ui/data':
+      return serveFlameGraphData(res, params, maxSeconds);
+    default:
+      return serveNamedProfile(req, res, name, params, maxSeconds);
+  }
+}
+
+function authorized(req: IncomingMessage, expected: Buffer): boolean {
+  const got = Buffer.from(req.headers.authorization ?? '');
+  return got.length === expected.length && timingSafeEqual(got, expected);
+}

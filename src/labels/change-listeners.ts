@@ -1,0 +1,51 @@
+/**
+ * Synchronous notifications when otelprof itself changes the labels of the running code, for
+ * samplers that cache "the current labels" in a slot (Node 20's async-hooks bridge, the native
+ * sampler's context slot) and would otherwise only notice at the next async callback or
+ * `context.with`. Fired when `runWithLabels` enters and leaves `fn` (synchronously) and after
+ * `setContextLabels`. Shared by every copy of otelprof in the process (Symbol.for).
+ */
+import { diag } from '@opentelemetry/api';
+
+const LISTENERS_KEY = Symbol.for('otelprof.labels.listeners');
+type GlobalWithListeners = typeof globalThis & { [LISTENERS_KEY]?: Array<() => void> };
+
+const logger = diag.createComponentLogger({ namespace: 'otelprof/labels' });
+
+function list(): Array<() => void> {
+  const g = globalThis as GlobalWithListeners;
+  return (g[LISTENERS_KEY] ??= []);
+}
+
+/**
+ * Internal: calls `listener()` right after each label change made through otelprof (see the file
+ * comment); read `currentLabels()` inside it. Returns a function that unsubscribes. A listener
+ * that throws is logged and skipped; it never breaks the caller of `runWithLabels`.
+ */
+export function onLabelsChanged(listener: () => void): () => void {
+  const l = list();
+  l.push(listener);
+  return () => {
+    const i = l.indexOf(listener);
+    if (i >= 0) l.splice(i, 1);
+  };
+}
+
+/** Whether anyone listens (checked before doing any notification work). */
+export function hasLabelListeners(): boolean {
+  const l = (globalThis as GlobalWithListeners)[LISTENERS_KEY];
+  return l !== undefined && l.length > 0;
+}
+
+/** Calls every listener; errors are logged, never thrown. */
+export function notifyLabelsChanged(): void {
+  const l = (globalThis as GlobalWithListeners)[LISTENERS_KEY];
+  if (l === undefined) return;
+  for (const fn of l.slice()) {
+    try {
+      fn();
+    } catch (err) {
+      logger.error(`a labels-changed listener threw: ${String(err)}`);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Labels stored in an OpenTelemetry `Context` (Go's labels in a `context.Context`).
+ *
+ * The key comes from `createContextKey`, which is `Symbol.for(description)`: two copies of
+ * otelprof in one process (or one process with several OTel API copies) read the same labels.
+ */
+import { createContextKey } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
+import { InvalidArgumentError } from '../errors';
+import { LabelSet } from './label-set';
+
+/** otelprof's own context key; the value stored under it is a {@link LabelSet}. */
+export const LABELS_CONTEXT_KEY: symbol = createContextKey('otelprof.labels');
+
+/**
+ * The label set stored in `ctx`, or `undefined` when it has none. Returns the stored object
+ * itself: the same `Context` always yields the same `LabelSet` (cheap enough for hot paths).
+ */
+export function labelsOf(ctx: Context): LabelSet | undefined {
+  const value = ctx.getValue(LABELS_CONTEXT_KEY);
+  return LabelSet.isLabelSet(value) ? value : undefined;
+}
+
+/**
+ * Go's `pprof.WithLabels`: a child of `ctx` whose labels are `ctx`'s labels overridden by `set`
+ * (a key in both takes `set`'s value). `ctx` itself is unchanged (contexts are immutable).
+ *
+ * @throws InvalidArgumentError (`PPROF_ERR_INVALID_ARG`) if `set` is not a `LabelSet`.
+ */
+export function withLabels(ctx: Context, set: LabelSet): Context {
+  if (!LabelSet.isLabelSet(set)) {
+    throw new InvalidArgumentError('withLabels: set must be a LabelSet built with labels(k, v, ...)');
+  }
+  const parent = labelsOf(ctx);
+  return ctx.setValue(LABELS_CONTEXT_KEY, parent === undefined ? set : parent.merge(set));
+}
+
+/** Go's `pprof.Label`: the value of label `key` in `ctx`, or `undefined` if it is not set. */
+export function label(ctx: Context, key: string): string | undefined {
+  return labelsOf(ctx)?.get(key);
+}
+
+/**
+ * Go's `pprof.ForLabels`: calls `fn(key, value)` for each label of `ctx` in key order, stopping
+ * early when `fn` returns `false` (any other return value continues).
+ */
+export function forLabels(ctx: Context, fn: (key: string, value: string) => boolean | void): void {
+  const set = labelsOf(ctx);
+  if (set === undefined) return;
+  for (const [k, v] of set) {
+    if (fn(k, v) === false) return;
+  }
+}

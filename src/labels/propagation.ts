@@ -1,0 +1,114 @@
+/**
+ * Which labels the running code carries: Go's goroutine labels (`Do`, `SetGoroutineLabels`).
+ *
+ * Design. Labels live in the OpenTelemetry `Context` (key in `./context.ts`), so they follow
+ * `await`, timers and callbacks exactly as the active span does when a context manager such as
+ * `AsyncLocalStorageContextManager` is registered. Two things the OTel API cannot do on its own:
+ *  1. run with labels when no context manager is registered (the no-op manager ignores
+ *     `context.with`), and
+ *  2. change the labels of the *current* async context in place (`setContextLabels`): the OTel
+ *     API has no "enterWith".
+ * So otelprof keeps one AsyncLocalStorage of its own (created on first use, shared by all copies of
+ * otelprof in the process through `Symbol.for`). Its store is `{ labels, shadow }`: the labels
+ * installed by `runWithLabels`/`setContextLabels`, and the active context's labels at that
+ * moment. `currentLabels()` then reads:
+ *  - the installed labels while the active context's labels are still `shadow` (nothing changed
+ *    them since: Go's "goroutine labels replaced by SetGoroutineLabels"),
+ *  - else the active context's labels merged over the installed ones (someone entered a context
+ *    carrying other labels with `context.with(withLabels(...))`: the newer, more specific labels win).
+ * `runWithLabels` sets both the OTel context (when a manager exists, so `context.active()` and the
+ * `ctx` passed to `fn` carry the labels) and the own storage (the fallback, and the scope that
+ * undoes `setContextLabels` calls made inside `fn`, as Go's `Do` restores labels when `f` returns).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
+import { InvalidArgumentError } from '../errors';
+import { hasLabelListeners, notifyLabelsChanged } from './change-listeners';
+import { LABELS_CONTEXT_KEY, labelsOf } from './context';
+import { LabelSet } from './label-set';
+
+interface Installed {
+  /** Labels installed for this async context (undefined: none). */
+  readonly labels: LabelSet | undefined;
+  /** The active OTel context's labels when they were installed. */
+  readonly shadow: LabelSet | undefined;
+}
+
+const STORAGE_KEY = Symbol.for('otelprof.labels.storage');
+type GlobalWithStorage = typeof globalThis & { [STORAGE_KEY]?: AsyncLocalStorage<Installed> };
+
+let storageRef: AsyncLocalStorage<Installed> | undefined;
+
+/** The process-wide storage; created only when labels are first installed (no import side effects). */
+function storage(create: boolean): AsyncLocalStorage<Installed> | undefined {
+  if (storageRef !== undefined) return storageRef;
+  const g = globalThis as GlobalWithStorage;
+  if (g[STORAGE_KEY] === undefined && create) g[STORAGE_KEY] = new AsyncLocalStorage<Installed>();
+  storageRef = g[STORAGE_KEY];
+  return storageRef;
+}
+
+/**
+ * The labels of the running code, or `undefined` when it has none: labels installed by
+ * {@link runWithLabels} / {@link setContextLabels} combined with those of `context.active()` (see
+ * the file comment for the rule). Cheap (two store reads; merges are cached), and the same
+ * contexts always yield the same `LabelSet` object, so callers may key caches on it.
+ */
+export function currentLabels(): LabelSet | undefined {
+  const active = labelsOf(context.active());
+  const installed = storageRef !== undefined ? storageRef.getStore() : storage(false)?.getStore();
+  let result: LabelSet | undefined;
+  if (installed === undefined || installed.labels === active) result = active;
+  else if (active === installed.shadow || active === undefined) result = installed.labels;
+  else result = installed.labels === undefined ? active : installed.labels.merge(active);
+  return result === undefined || result.size === 0 ? undefined : result;
+}
+
+/**
+ * Go's `pprof.Do`: runs `fn(ctx)` where `ctx` is the active OTel context with `set` added to the
+ * labels of the running code (`set` wins on shared keys). The labels follow everything `fn`
+ * starts (`await`, promises, timers, callbacks, event listeners added inside), with or without a
+ * registered OTel context manager. When `fn` returns, the labels of the caller are back in force.
+ * Returns what `fn` returns (a promise for an async `fn`).
+ *
+ * @throws InvalidArgumentError (`PPROF_ERR_INVALID_ARG`) if `set` is not a `LabelSet` or `fn` is
+ *   not a function; whatever `fn` throws propagates unchanged.
+ */
+export function runWithLabels<T>(set: LabelSet, fn: (ctx: Context) => T): T {
+  if (!LabelSet.isLabelSet(set)) {
+    throw new InvalidArgumentError('runWithLabels: set must be a LabelSet built with labels(k, v, ...)');
+  }
+  if (typeof fn !== 'function') throw new InvalidArgumentError('runWithLabels: fn must be a function');
+  const current = currentLabels();
+  const merged = current === undefined ? set : current.merge(set);
+  const ctx = context.active().setValue(LABELS_CONTEXT_KEY, merged);
+  const store = storage(true) as AsyncLocalStorage<Installed>;
+  const installed: Installed = { labels: merged, shadow: merged };
+  if (!hasLabelListeners()) return store.run(installed, () => context.with(ctx, fn, undefined, ctx));
+  try {
+    return store.run(installed, () => {
+      notifyLabelsChanged();
+      return context.with(ctx, fn, undefined, ctx);
+    });
+  } finally {
+    notifyLabelsChanged();
+  }
+}
+
+/**
+ * Go's `pprof.SetGoroutineLabels`: makes `ctx`'s labels (none if it has none) the labels of the
+ * current async context, replacing those in force, from now until that async context ends or the
+ * enclosing {@link runWithLabels} returns. Work started afterwards inherits them, as new
+ * goroutines inherit their creator's labels.
+ *
+ * @throws InvalidArgumentError (`PPROF_ERR_INVALID_ARG`) if `ctx` is not an OTel `Context`.
+ */
+export function setContextLabels(ctx: Context): void {
+  if (typeof ctx !== 'object' || ctx === null || typeof (ctx as Context).getValue !== 'function') {
+    throw new InvalidArgumentError('setContextLabels: ctx must be an OpenTelemetry Context');
+  }
+  const installed: Installed = { labels: labelsOf(ctx), shadow: labelsOf(context.active()) };
+  (storage(true) as AsyncLocalStorage<Installed>).enterWith(installed);
+  if (hasLabelListeners()) notifyLabelsChanged();
+}

@@ -1,0 +1,197 @@
+import { InvalidArgumentError } from '../errors';
+import { displayName } from './frame-names';
+import type { Label, Location, Profile, PprofFunction, Sample, StackFrame, ValueType } from './model';
+import { nowNanos } from './clock';
+import { syntheticAddresses } from './synthetic-addresses';
+
+/** Options of {@link ProfileBuilder}; everything but `sampleTypes` is optional. */
+export interface ProfileBuilderOptions {
+  /** What each value of a sample means, in order (e.g. `samples/count`, `cpu/nanoseconds`). */
+  sampleTypes: ValueType[];
+  /** Kind of events between samples; default none. */
+  periodType?: ValueType;
+  /** Events between samples, in `periodType` units; default 0. */
+  period?: number;
+  /** Profile start, nanoseconds since the epoch; default `nowNanos()` at construction (as Go). */
+  timeNanos?: bigint;
+  /** Window length in nanoseconds; default 0 (snapshot). */
+  durationNanos?: number;
+  /** Preferred sample type name; default '' (tools use the last type). */
+  defaultSampleType?: string;
+  /** Free-form comments; default none. */
+  comments?: string[];
+}
+
+/** A node of the stack trie: one per distinct (leaf-first) location-id prefix. */
+interface StackNode {
+  id: number;
+  children: Map<number, StackNode> | undefined;
+}
+
+/**
+ * Builds a pprof {@link Profile} from stacks: deduplicates functions (name + file + start line)
+ * and locations (function + line + column), gives each location a synthetic address (see
+ * `syntheticAddresses`), and merges samples with the same stack and label set (label order
+ * does not matter) by summing their values. Output order is first-seen order, so the same
+ * sequence of calls always builds the same profile. Not thread-safe; one builder per profile.
+ */
+export class ProfileBuilder {
+  private readonly _opts: ProfileBuilderOptions;
+  private readonly _timeNanos: bigint;
+  private readonly _functions: PprofFunction[] = [];
+  private readonly _functionIds = new Map<string, number>();
+  private readonly _locations: Location[] = [];
+  private readonly _locationIds = new Map<string, number>();
+  private readonly _frameIds = new Map<StackFrame, number>();
+  private readonly _root: StackNode = { id: 0, children: undefined };
+  private _stackCount = 0;
+  private readonly _samples: Sample[] = [];
+  private readonly _sampleIndex = new Map<number | string, number>();
+
+  /** Throws `InvalidArgumentError` if `sampleTypes` is empty. */
+  constructor(opts: ProfileBuilderOptions) {
+    if (!opts || !Array.isArray(opts.sampleTypes) || opts.sampleTypes.length === 0) {
+      throw new InvalidArgumentError('ProfileBuilder: sampleTypes must be a non-empty array');
+    }
+    this._opts = opts;
+    this._timeNanos = opts.timeNanos ?? nowNanos();
+  }
+
+  /**
+   * Adds one observation. `stack` is leaf first; `values` has one number per sample type;
+   * `labels` are string (`str`) or numeric (`num`, optional `numUnit`) labels. Labels with an
+   * empty string value or with no value are skipped (pprof drops them anyway).
+   * Throws `InvalidArgumentError` when `values.length` differs from the number of sample types.
+   */
+  addSample(stack: readonly StackFrame[], values: readonly number[], labels?: readonly Label[]): void {
+    const n = this._opts.sampleTypes.length;
+    if (values.length !== n) {
+      throw new InvalidArgumentError(`ProfileBuilder.addSample: got ${values.length} values, want ${n} (one per sample type)`);
+    }
+    const node = this._stackNode(stack);
+    const kept = labels && labels.length > 0 ? keptLabels(labels) : undefined;
+    const key: number | string = kept ? `${node.id}|${labelKey(kept)}` : node.id;
+    const index = this._sampleIndex.get(key);
+    if (index !== undefined) {
+      const sum = this._samples[index].values;
+      for (let i = 0; i < n; i++) sum[i] += values[i];
+      return;
+    }
+    this._sampleIndex.set(key, this._samples.length);
+    this._samples.push({ locationIds: this._locationIdsOf(stack), values: values.slice(), labels: kept ?? [] });
+  }
+
+  /** Number of distinct (stack, labels) samples so far. */
+  get sampleCount(): number {
+    return this._samples.length;
+  }
+
+  /** Returns the profile built so far. The builder can keep adding afterwards; the result is a snapshot. */
+  build(): Profile {
+    const o = this._opts;
+    return {
+      sampleTypes: o.sampleTypes.map((v) => ({ type: v.type, unit: v.unit })),
+      samples: this._samples.map((s) => ({ locationIds: s.locationIds, values: s.values.slice(), labels: s.labels })),
+      mappings: [],
+      locations: this._locations.slice(),
+      functions: this._functions.slice(),
+      dropFrames: '',
+      keepFrames: '',
+      timeNanos: this._timeNanos,
+      durationNanos: o.durationNanos ?? 0,
+      periodType: o.periodType ? { type: o.periodType.type, unit: o.periodType.unit } : undefined,
+      period: o.period ?? 0,
+      comments: o.comments ? o.comments.slice() : [],
+      defaultSampleType: o.defaultSampleType ?? '',
+      docUrl: '',
+    };
+  }
+
+  private _stackNode(stack: readonly StackFrame[]): StackNode {
+    let node = this._root;
+    for (let i = 0; i < stack.length; i++) {
+      const id = this._locationOf(stack[i]);
+      let children = node.children;
+      if (children === undefined) children = node.children = new Map();
+      let child = children.get(id);
+      if (child === undefined) {
+        child = { id: ++this._stackCount, children: undefined };
+        children.set(id, child);
+      }
+      node = child;
+    }
+    return node;
+  }
+
+  private _locationIdsOf(stack: readonly StackFrame[]): number[] {
+    const ids = new Array<number>(stack.length);
+    for (let i = 0; i < stack.length; i++) ids[i] = this._locationOf(stack[i]);
+    return ids;
+  }
+
+  /** Location id of a frame; frame objects seen before are found by identity first (samplers reuse them). */
+  private _locationOf(frame: StackFrame): number {
+    const cached = this._frameIds.get(frame);
+    if (cached !== undefined) return cached;
+    const name = displayName(frame);
+    const startLine = frame.startLine ?? 0;
+    const key = `${name}\0${frame.fileName}\0${startLine}\0${frame.line}\0${frame.column}`;
+    let id = this._locationIds.get(key);
+    if (id === undefined) {
+      id = this._locations.length + 1;
+      this._locations.push({
+        id,
+        mappingId: 0,
+        address: syntheticAddresses.addressOf(name, frame.fileName, startLine, frame.line, frame.column),
+        lines: [{ functionId: this._functionOf(name, frame.fileName, startLine), line: frame.line, column: frame.column }],
+        isFolded: false,
+      });
+      this._locationIds.set(key, id);
+    }
+    this._frameIds.set(frame, id);
+    return id;
+  }
+
+  private _functionOf(name: string, filename: string, startLine: number): number {
+    const key = `${name}\0${filename}\0${startLine}`;
+    let id = this._functionIds.get(key);
+    if (id === undefined) {
+      id = this._functions.length + 1;
+      this._functions.push({ id, name, systemName: name, filename, startLine });
+      this._functionIds.set(key, id);
+    }
+    return id;
+  }
+}
+
+/** Labels pprof would keep, copied and sorted by key then value (so order does not matter). */
+function keptLabels(labels: readonly Label[]): Label[] | undefined {
+  const out: Label[] = [];
+  for (const l of labels) {
+    if (l.str !== undefined && l.str !== '') out.push({ key: l.key, str: l.str });
+    else if (l.str === undefined && typeof l.num === 'number') {
+      out.push(l.numUnit ? { key: l.key, num: l.num, numUnit: l.numUnit } : { key: l.key, num: l.num });
+    }
+  }
+  if (out.length === 0) return undefined;
+  if (out.length > 1) out.sort(compareLabels);
+  return out;
+}
+
+function compareLabels(a: Label, b: Label): number {
+  if (a.key !== b.key) return a.key < b.key ? -1 : 1;
+  const av = labelValue(a);
+  const bv = labelValue(b);
+  return av === bv ? 0 : av < bv ? -1 : 1;
+}
+
+function labelValue(l: Label): string {
+  return l.str !== undefined ? `s${l.str}` : `n${l.num}\0${l.numUnit ?? ''}`;
+}
+
+function labelKey(sorted: Label[]): string {
+  let key = '';
+  for (const l of sorted) key += `${l.key}\0${labelValue(l)}\x01`;
+  return key;
+}
+

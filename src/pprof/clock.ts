@@ -1,0 +1,28 @@
+/** Re-anchor when the monotonic clock and the wall clock disagree by more than this (NTP steps). */
+const MAX_DRIFT_NANOS = 5_000_000n;
+
+let anchorEpoch = 0n;
+let anchorHr = 0n;
+
+/**
+ * Current time as nanoseconds since the Unix epoch, with `process.hrtime` precision: the wall
+ * clock is read once (millisecond precision) and the monotonic clock measures from there. When
+ * the two drift apart by more than 5 ms (the wall clock was stepped) the anchor is re-read.
+ */
+export function nowNanos(): bigint {
+  const hr = process.hrtime.bigint();
+  const wall = BigInt(Date.now()) * 1_000_000n;
+  if (anchorHr === 0n) {
+    anchorEpoch = wall;
+    anchorHr = hr;
+    return wall;
+  }
+  const now = anchorEpoch + (hr - anchorHr);
+  const drift = now - wall;
+  if (drift > MAX_DRIFT_NANOS || drift < -MAX_DRIFT_NANOS) {
+    anchorEpoch = wall;
+    anchorHr = hr;
+    return wall;
+  }
+  return now;
+}

@@ -1,0 +1,190 @@
+/**
+ * The process's (more exactly: this thread's) one CPU/wall sampler. V8's profiler runs while at
+ * least one window is open; every consumer (the scheduler, `startCPUProfile`, the pull endpoint)
+ * opens its own window and gets every sample taken while it was open. Rotating a window stops and
+ * restarts V8's profile in one synchronous step (the next profile starts before this one is read),
+ * so consecutive windows neither overlap nor lose samples.
+ */
+import { InvalidArgumentError } from '../errors';
+import { createCpuBackend } from './backend-select';
+import type { CpuBackend } from './cpu-backend';
+import type { BridgeMode } from './context-bridge';
+import { hasSampleContextSources } from './sample-context';
+import type { RawCpuSample, RawCpuWindow, SamplerBackendName } from './types';
+
+/** Options of {@link openCpuWindow}. */
+export interface CpuWindowOptions {
+  /** Sampling rate in Hz (integer 1..10000). Default 100 (Go's). Ignored when the sampler already runs at another rate. */
+  hz?: number;
+  /** Backend; default from `OTELPROF_SAMPLER`, else native. Ignored when the sampler already runs. */
+  backend?: SamplerBackendName;
+}
+
+/** A consumer's view of the CPU sampler. */
+export interface CpuWindow {
+  /** The rate the sampler runs at, Hz. */
+  readonly hz: number;
+  /** The backend producing samples. */
+  readonly backend: SamplerBackendName;
+  /** Ends the current window and starts the next one at the same instant; returns the ended one. */
+  rotate(): RawCpuWindow;
+  /** Ends the window for good (stops V8's profiler when it was the last one) and returns it. */
+  close(): RawCpuWindow;
+  readonly closed: boolean;
+}
+
+/** Receives every collected window (all consumers' samples), e.g. for the block profile. */
+export type CpuWindowListener = (w: RawCpuWindow) => void;
+
+interface Pending {
+  startNanos: bigint;
+  samples: RawCpuSample[];
+  hasCpuTime: boolean;
+}
+
+export const DEFAULT_CPU_HZ = 100;
+
+class CpuSampler {
+  backend: CpuBackend | undefined;
+  hz = 0;
+  readonly windows = new Map<WindowImpl, Pending>();
+  readonly listeners = new Set<CpuWindowListener>();
+
+  open(opts: CpuWindowOptions): CpuWindow {
+    const hz = validateHz(opts.hz);
+    if (this.backend === undefined) {
+      const backend = createCpuBackend(Math.round(1e6 / hz), opts.backend);
+      if (backend.bridge !== undefined && hasSampleContextSources()) backend.bridge.install();
+      backend.start();
+      this.backend = backend;
+      this.hz = hz;
+    } else {
+      // A new window must not receive samples from before it opened.
+      this.collect(true);
+    }
+    const w = new WindowImpl(this, this.hz, this.backend.name);
+    this.windows.set(w, { startNanos: nowEpochNanos(), samples: [], hasCpuTime: true });
+    return w;
+  }
+
+  /** Reads V8's profile and hands its samples to every open window and listener. */
+  collect(restart: boolean): void {
+    const backend = this.backend as CpuBackend;
+    const bridge = backend.bridge;
+    if (restart && bridge !== undefined) {
+      if (hasSampleContextSources()) {
+        bridge.install();
+        bridge.rewrap();
+      }
+    }
+    const raw = backend.collect(restart);
+    for (const pending of this.windows.values()) {
+      for (const s of raw.samples) pending.samples.push(s);
+      pending.hasCpuTime = pending.hasCpuTime && raw.hasCpuTime;
+    }
+    for (const l of this.listeners) {
+      try {
+        l(raw);
+      } catch {
+        // A listener's failure must not cost the other consumers their samples.
+      }
+    }
+    if (!restart) {
+      bridge?.uninstall();
+      this.backend = undefined;
+    }
+  }
+
+  take(w: WindowImpl, close: boolean): RawCpuWindow {
+    const last = close && this.windows.size === 1;
+    this.collect(!last);
+    const pending = this.windows.get(w) as Pending;
+    const end = nowEpochNanos();
+    if (close) this.windows.delete(w);
+    else this.windows.set(w, { startNanos: end, samples: [], hasCpuTime: true });
+    return {
+      startNanos: pending.startNanos,
+      endNanos: end,
+      intervalNanos: Math.round(1e9 / w.hz),
+      hasCpuTime: pending.hasCpuTime,
+      backend: w.backend,
+      samples: pending.samples,
+    };
+  }
+}
+
+class WindowImpl implements CpuWindow {
+  closed = false;
+  constructor(private readonly _owner: CpuSampler, readonly hz: number, readonly backend: SamplerBackendName) {}
+  rotate(): RawCpuWindow {
+    if (this.closed) throw new InvalidArgumentError('rotate: the CPU window is closed');
+    return this._owner.take(this, false);
+  }
+  close(): RawCpuWindow {
+    if (this.closed) throw new InvalidArgumentError('close: the CPU window is closed');
+    this.closed = true;
+    return this._owner.take(this, true);
+  }
+}
+
+function nowEpochNanos(): bigint {
+  return BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
+}
+
+/** Checks a sampling rate; `undefined` means the default (100 Hz). */
+export function validateHz(hz: number | undefined): number {
+  if (hz === undefined) return DEFAULT_CPU_HZ;
+  if (typeof hz !== 'number' || !Number.isInteger(hz) || hz < 1 || hz > 10_000) {
+    throw new InvalidArgumentError(`hz must be an integer from 1 to 10000 (actual: ${String(hz)})`);
+  }
+  return hz;
+}
+
+// One sampler per thread, shared by every copy of otelprof loaded in it (V8 has one profiler).
+const KEY = Symbol.for('otelprof.sampler.cpu');
+function sampler(): CpuSampler {
+  const g = globalThis as { [KEY]?: CpuSampler };
+  if (g[KEY] === undefined) g[KEY] = new CpuSampler();
+  return g[KEY] as CpuSampler;
+}
+
+/**
+ * Opens a CPU window: starts V8's sampler if it is not running (at `hz`, default 100) and returns a
+ * handle whose `rotate()`/`close()` return the timestamped samples taken since the window opened
+ * or last rotated. Several windows may be open at once; they share one V8 profile.
+ *
+ * @throws InvalidArgumentError (`PPROF_ERR_INVALID_ARG`) for a bad `hz` or `backend`.
+ */
+export function openCpuWindow(opts: CpuWindowOptions = {}): CpuWindow {
+  return sampler().open(opts);
+}
+
+/**
+ * Subscribes to every window the sampler collects (timestamped samples of all consumers' windows,
+ * each sample delivered once), e.g. to derive event-loop blocking. Returns an unsubscribe function.
+ * Listeners run synchronously inside collection: keep them short.
+ */
+export function onCpuSamples(listener: CpuWindowListener): () => void {
+  const s = sampler();
+  s.listeners.add(listener);
+  return () => {
+    s.listeners.delete(listener);
+  };
+}
+
+/** Whether the CPU sampler runs, and with what. */
+export function cpuSamplerState(): {
+  running: boolean; hz: number; backend: SamplerBackendName | undefined; windows: number; contextMode: BridgeMode | undefined;
+} {
+  const s = sampler();
+  return { running: s.backend !== undefined, hz: s.hz, backend: s.backend?.name, windows: s.windows.size, contextMode: s.backend?.bridge?.mode };
+}
+
+/**
+ * Re-reads the sample context of the running code after it changed in place (e.g. labels set with
+ * `setContextLabels`, which has no `context.with` the bridge could see). No-op when not sampling.
+ */
+export function refreshSampleContext(): void {
+  const b = sampler().backend?.bridge;
+  if (b !== undefined && hasSampleContextSources()) b.refresh();
+}

@@ -1,0 +1,242 @@
+/**
+ * The thread's one heap sampler. V8 has a single sampling heap profiler per isolate, so its mode is
+ * chosen once: `heap` (live objects only, Go's inuse view) or `allocs` (collected objects kept too).
+ * Backends: the native addon (exact per-size counts) for `heap`, and for `allocs` on Node 26+;
+ * `node:inspector`'s HeapProfiler otherwise (and for `allocs` on older Node, where only the
+ * inspector can keep collected objects).
+ */
+import { InvalidArgumentError } from '../errors';
+import { nowNanos } from '../pprof';
+import type { StackFrame } from '../pprof/model';
+import { requestedBackend } from './backend-select';
+import { internFrame } from './frames';
+import { postSync } from './inspector-session';
+import { loadNativeAddon } from './native-addon';
+import type { NativeAllocationNode, NativeAddon } from './native-addon';
+import type { HeapMode, RawHeapRecord, RawHeapSnapshot, SamplerBackendName } from './types';
+export { buildHeapProfile } from './heap-profile';
+
+/** Go's `runtime.MemProfileRate` and Node's `--heap-prof-interval` default: 512 KiB. */
+export const DEFAULT_HEAP_INTERVAL_BYTES = 512 * 1024;
+
+/** Options of {@link startHeapSampler}. */
+export interface HeapSamplerOptions {
+  /** `heap` (live objects, default) or `allocs` (every sampled allocation). Fixed while running. */
+  mode?: HeapMode;
+  /** Average bytes between samples; integer >= 1. Default 524288. */
+  intervalBytes?: number;
+  /** Deepest stack recorded; integer 1..1024. Default 64. */
+  stackDepth?: number;
+  /** Backend; default from `OTELPROF_SAMPLER`, else native. */
+  backend?: SamplerBackendName;
+}
+
+interface HeapState {
+  mode: HeapMode;
+  intervalBytes: number;
+  stackDepth: number;
+  backend: SamplerBackendName;
+  native: NativeAddon | undefined;
+  nativeAllocations: boolean;
+  /** allocs mode: records folded in from earlier reads (the sampler is reset after each read). */
+  folded: Map<string, RawHeapRecord>;
+}
+
+const KEY = Symbol.for('otelprof.sampler.heap');
+type G = typeof globalThis & { [KEY]?: HeapState };
+
+/**
+ * Starts the heap sampler. Calling it again with the same mode is a no-op.
+ *
+ * @throws InvalidArgumentError (`PPROF_ERR_INVALID_ARG`) for bad options, or when the sampler
+ *   already runs in the other mode (V8 has one heap sampler per thread).
+ */
+export function startHeapSampler(opts: HeapSamplerOptions = {}): void {
+  const mode = opts.mode ?? 'heap';
+  if (mode !== 'heap' && mode !== 'allocs') throw new InvalidArgumentError(`mode must be 'heap' or 'allocs' (actual: ${String(mode)})`);
+  const intervalBytes = opts.intervalBytes ?? DEFAULT_HEAP_INTERVAL_BYTES;
+  if (!Number.isInteger(intervalBytes) || intervalBytes < 1) {
+    throw new InvalidArgumentError(`intervalBytes must be a positive integer (actual: ${String(intervalBytes)})`);
+  }
+  const stackDepth = opts.stackDepth ?? 64;
+  if (!Number.isInteger(stackDepth) || stackDepth < 1 || stackDepth > 1024) {
+    throw new InvalidArgumentError(`stackDepth must be an integer from 1 to 1024 (actual: ${String(stackDepth)})`);
+  }
+  const g = globalThis as G;
+  const cur = g[KEY];
+  if (cur !== undefined) {
+    if (cur.mode !== mode) throw new InvalidArgumentError(`heap sampler already runs in ${cur.mode} mode; cannot switch to ${mode}`);
+    return;
+  }
+  let backend = requestedBackend(opts.backend);
+  let native: NativeAddon | undefined;
+  const major = Number(process.versions.node.split('.')[0]);
+  const nativeAllocations = mode === 'allocs' && major >= 26;
+  if (backend === 'native' && (mode === 'heap' || nativeAllocations)) {
+    try {
+      native = loadNativeAddon();
+      native.heapProfiler.startSamplingHeapProfiler(intervalBytes, stackDepth, nativeAllocations);
+    } catch {
+      native = undefined;
+      backend = 'inspector';
+    }
+  } else {
+    backend = 'inspector';
+  }
+  if (native === undefined) startInspector(mode, intervalBytes, stackDepth);
+  g[KEY] = { mode, intervalBytes, stackDepth, backend, native, nativeAllocations, folded: new Map() };
+}
+
+/** Stops the heap sampler (no-op when it is not running); the next start may pick another mode. */
+export function stopHeapSampler(): void {
+  const g = globalThis as G;
+  const s = g[KEY];
+  if (s === undefined) return;
+  g[KEY] = undefined;
+  if (s.native !== undefined) s.native.heapProfiler.stopSamplingHeapProfiler();
+  else {
+    postSync('HeapProfiler.stopSampling');
+  }
+}
+
+/** The running sampler's settings, or undefined. */
+export function heapSamplerState(): { mode: HeapMode; intervalBytes: number; backend: SamplerBackendName } | undefined {
+  const s = (globalThis as G)[KEY];
+  return s === undefined ? undefined : { mode: s.mode, intervalBytes: s.intervalBytes, backend: s.backend };
+}
+
+/**
+ * Reads the sampler: live records in `heap` mode; in `allocs` mode every sampled allocation since
+ * the sampler started (V8's buffer is folded into ours and reset on each read, so it does not
+ * grow without bound). Synchronous (V8 walks its tree on the event loop).
+ *
+ * @throws InvalidArgumentError when the heap sampler is not running.
+ */
+export function takeHeapSnapshot(): RawHeapSnapshot {
+  const s = (globalThis as G)[KEY];
+  if (s === undefined) throw new InvalidArgumentError('heap sampler is not running (call startHeapSampler first)');
+  const timeNanos = nowNanos();
+  let records: RawHeapRecord[];
+  if (s.native !== undefined) {
+    records = nativeRecords(s.native.heapProfiler.getAllocationProfile(), s.nativeAllocations);
+    if (s.nativeAllocations) {
+      s.native.heapProfiler.stopSamplingHeapProfiler();
+      s.native.heapProfiler.startSamplingHeapProfiler(s.intervalBytes, s.stackDepth, true);
+    }
+  } else {
+    const { profile } = postSync<{ profile: InspectorHeapProfile }>('HeapProfiler.getSamplingProfile');
+    records = inspectorRecords(profile, s.intervalBytes, s.mode === 'heap');
+    if (s.mode === 'allocs') {
+      postSync('HeapProfiler.stopSampling');
+      startInspector(s.mode, s.intervalBytes, s.stackDepth);
+    }
+  }
+  if (s.mode === 'allocs') records = fold(s.folded, records);
+  return { mode: s.mode, intervalBytes: s.intervalBytes, timeNanos, hasInuse: s.mode === 'heap' || s.nativeAllocations, records };
+}
+
+function startInspector(mode: HeapMode, intervalBytes: number, stackDepth: number): void {
+  const all = mode === 'allocs';
+  postSync('HeapProfiler.enable');
+  postSync('HeapProfiler.startSampling', {
+    samplingInterval: intervalBytes,
+    stackDepth,
+    includeObjectsCollectedByMajorGC: all,
+    includeObjectsCollectedByMinorGC: all,
+  });
+}
+
+function fold(acc: Map<string, RawHeapRecord>, fresh: RawHeapRecord[]): RawHeapRecord[] {
+  for (const r of fresh) {
+    const key = stackKey(r.stack);
+    const prev = acc.get(key);
+    acc.set(key, prev === undefined ? r : {
+      stack: r.stack,
+      inuseObjects: r.inuseObjects,
+      inuseBytes: r.inuseBytes,
+      allocObjects: prev.allocObjects + r.allocObjects,
+      allocBytes: prev.allocBytes + r.allocBytes,
+    });
+  }
+  return [...acc.values()];
+}
+
+function stackKey(stack: readonly StackFrame[]): string {
+  return stack.map((f) => `${f.functionName}@${f.fileName}:${f.line}:${f.column}`).join('|');
+}
+
+function nativeRecords(root: NativeAllocationNode, withAlloc: boolean): RawHeapRecord[] {
+  const out: RawHeapRecord[] = [];
+  const visit = (n: NativeAllocationNode, parent: readonly StackFrame[]): void => {
+    const path = parent.concat(internFrame(n.name, n.scriptName ?? '', n.lineNumber ?? 0, n.columnNumber ?? 0));
+    if (n.allocations.length > 0) {
+      const stack = Object.freeze(path.slice().reverse());
+      for (const a of n.allocations) {
+        if (withAlloc) {
+          out.push({ stack, inuseObjects: a.inuseObjects ?? 0, inuseBytes: a.inuseSpaceBytes ?? 0, allocObjects: a.allocObjects ?? 0, allocBytes: a.allocSpaceBytes ?? 0 });
+        } else {
+          const objects = a.count ?? 0;
+          const bytes = (a.sizeBytes ?? 0) * objects;
+          out.push({ stack, inuseObjects: objects, inuseBytes: bytes, allocObjects: objects, allocBytes: bytes });
+        }
+      }
+    }
+    for (const c of n.children) visit(c, path);
+  };
+  for (const c of root.children) visit(c, []);
+  return out;
+}
+
+interface InspectorHeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  id: number;
+  children: InspectorHeapNode[];
+}
+interface InspectorHeapProfile {
+  head: InspectorHeapNode;
+  samples: Array<{ size: number; nodeId: number }>;
+}
+
+function inspectorRecords(p: InspectorHeapProfile, interval: number, live: boolean): RawHeapRecord[] {
+  const stacks = new Map<number, readonly StackFrame[]>();
+  const visit = (n: InspectorHeapNode, parent: readonly StackFrame[]): void => {
+    const cf = n.callFrame;
+    const path = parent.concat(internFrame(cf.functionName, cf.url, cf.lineNumber + 1, cf.columnNumber + 1));
+    stacks.set(n.id, Object.freeze(path.slice().reverse()));
+    for (const c of n.children) visit(c, path);
+  };
+  for (const c of p.head.children) visit(c, []);
+  const acc = new Map<number, { objects: number; bytes: number }>();
+  for (const s of p.samples) {
+    const a = acc.get(s.nodeId) ?? { objects: 0, bytes: 0 };
+    // The protocol reports unsampled bytes but no object count: recover the object size.
+    a.objects += s.size / objectSize(s.size, interval);
+    a.bytes += s.size;
+    acc.set(s.nodeId, a);
+  }
+  const out: RawHeapRecord[] = [];
+  for (const [id, a] of acc) {
+    const stack = stacks.get(id);
+    if (stack === undefined) continue;
+    const objects = Math.max(1, Math.round(a.objects));
+    out.push({ stack, inuseObjects: live ? objects : 0, inuseBytes: live ? a.bytes : 0, allocObjects: objects, allocBytes: a.bytes });
+  }
+  return out;
+}
+
+/**
+ * Solves V8's unsampling `reported = s / (1 - e^(-s/interval))` for the object size `s`
+ * (monotonic in s, so bisection).
+ */
+export function objectSize(reported: number, interval: number): number {
+  if (reported <= 0) return 1;
+  let lo = 1e-9;
+  let hi = reported;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    const f = mid / (1 - Math.exp(-mid / interval));
+    if (f < reported) lo = mid;
+    else hi = mid;
+  }
+  return Math.max(1, (lo + hi) / 2);
+}

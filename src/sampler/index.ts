@@ -1,0 +1,16 @@
+/**
+ * Core sampler box: owns V8's CPU/wall sampler and heap sampler for this thread, records raw
+ * timestamped samples with their sample contexts, and converts them to the pprof model. It knows
+ * nothing about labels, spans or HTTP: layers above register sample-context sources.
+ */
+export type { RawCpuSample, RawCpuWindow, RawHeapRecord, RawHeapSnapshot, HeapMode, SamplerBackendName } from './types';
+export { openCpuWindow, onCpuSamples, cpuSamplerState, refreshSampleContext, validateHz, DEFAULT_CPU_HZ } from './cpu-sampler';
+export type { CpuWindow, CpuWindowOptions, CpuWindowListener } from './cpu-sampler';
+export { buildCpuProfile } from './cpu-profile';
+export type { CpuProfileKind, BuildCpuProfileOptions } from './cpu-profile';
+export { registerSampleContextSource, sampleContextLabels } from './sample-context';
+export type { SampleContextSource } from './sample-context';
+export { startHeapSampler, stopHeapSampler, heapSamplerState, takeHeapSnapshot, buildHeapProfile, DEFAULT_HEAP_INTERVAL_BYTES } from './heap-sampler';
+export type { HeapSamplerOptions } from './heap-sampler';
+export { requestedBackend } from './backend-select';
+export { mapFrame, prepareSourceMaps } from './source-maps';

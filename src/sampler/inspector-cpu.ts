@@ -1,0 +1,124 @@
+/**
+ * CPU/wall sampling through `node:inspector`'s Profiler domain: the fallback when the native addon
+ * cannot load (or `OTELPROF_SAMPLER=inspector`). V8 gives stacks and sample times but no context
+ * slot and no CPU time, so labels come from the bridge's transition log joined by time, and the
+ * cpu value of a sample is the sampling interval.
+ */
+import type { StackFrame } from '../pprof/model';
+import { microsToNanos, monotonicToEpochOffsetMicros } from './clock';
+import { ContextBridge } from './context-bridge';
+import type { CpuBackend } from './cpu-backend';
+import { internFrame } from './frames';
+import { postSync } from './inspector-session';
+import type { RawCpuSample, RawCpuWindow } from './types';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface CpuNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: CpuNode[];
+  startTime: number;
+  endTime: number;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+export class InspectorCpuBackend implements CpuBackend {
+  readonly name = 'inspector' as const;
+  readonly supportsLabels = true;
+  readonly bridge: ContextBridge;
+  private readonly _intervalMicros: number;
+
+  constructor(intervalMicros: number) {
+    this._intervalMicros = intervalMicros;
+    this.bridge = new ContextBridge('log', {});
+  }
+
+  start(): void {
+    postSync('Profiler.enable');
+    postSync('Profiler.setSamplingInterval', { interval: this._intervalMicros });
+    postSync('Profiler.start');
+  }
+
+  collect(restart: boolean): RawCpuWindow {
+    const { profile } = postSync<{ profile: CpuProfile }>('Profiler.stop');
+    if (restart) postSync('Profiler.start');
+    else postSync('Profiler.disable');
+    return this._convert(profile);
+  }
+
+  private _convert(p: CpuProfile): RawCpuWindow {
+    const stacks = buildStacks(p.nodes);
+    const ids = p.samples ?? [];
+    const deltas = p.timeDeltas ?? [];
+    const times = new Array<number>(ids.length);
+    let t = p.startTime;
+    for (let i = 0; i < ids.length; i++) {
+      t += deltas[i] ?? 0;
+      times[i] = t;
+    }
+    const order = times.map((_, i) => i).sort((a, b) => times[a] - times[b]);
+    const sortedTimes = order.map((i) => times[i]);
+    const contexts = this.bridge.log?.attribute(sortedTimes) ?? [];
+    const offset = monotonicToEpochOffsetMicros();
+    const samples: RawCpuSample[] = [];
+    for (let k = 0; k < order.length; k++) {
+      const entry = stacks.get(ids[order[k]]);
+      if (entry === undefined || entry.root) continue;
+      samples.push({ stack: entry.stack, timestampMicros: sortedTimes[k] + offset, cpuNanos: -1, idle: entry.idle, context: contexts[k] });
+    }
+    return {
+      startNanos: microsToNanos(p.startTime + offset),
+      endNanos: microsToNanos(p.endTime + offset),
+      intervalNanos: this._intervalMicros * 1000,
+      hasCpuTime: false,
+      backend: 'inspector',
+      samples,
+    };
+  }
+}
+
+interface StackEntry {
+  stack: readonly StackFrame[];
+  idle: boolean;
+  root: boolean;
+}
+
+/** Leaf-first stack of every node, from the parent links of the cpuprofile's node list. */
+function buildStacks(nodes: readonly CpuNode[]): Map<number, StackEntry> {
+  const byId = new Map<number, CpuNode>();
+  const parent = new Map<number, number>();
+  for (const n of nodes) {
+    byId.set(n.id, n);
+    for (const c of n.children ?? []) parent.set(c, n.id);
+  }
+  const out = new Map<number, StackEntry>();
+  const resolve = (id: number): StackEntry => {
+    const hit = out.get(id);
+    if (hit !== undefined) return hit;
+    const n = byId.get(id) as CpuNode;
+    const cf = n.callFrame;
+    const isRoot = !parent.has(id);
+    let entry: StackEntry;
+    if (isRoot) {
+      entry = { stack: [], idle: false, root: true };
+    } else {
+      // cpuprofile lines and columns are 0-based; pprof's are 1-based.
+      const frame = internFrame(cf.functionName, cf.url, cf.lineNumber + 1, cf.columnNumber + 1);
+      const up = resolve(parent.get(id) as number);
+      entry = { stack: Object.freeze([frame, ...up.stack]), idle: cf.functionName === '(idle)' && cf.url === '', root: false };
+    }
+    out.set(id, entry);
+    return entry;
+  };
+  for (const n of nodes) resolve(n.id);
+  return out;
+}

@@ -1,0 +1,103 @@
+/**
+ * CPU/wall sampling through the `@datadog/pprof` addon: V8's CpuProfiler driven by SIGPROF, with
+ * a per-sample context slot, per-sample thread CPU time and per-sample epoch timestamps.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { isMainThread } from 'node:worker_threads';
+import type { StackFrame } from '../pprof/model';
+import { microsToNanos, monotonicToEpochOffsetMicros } from './clock';
+import { ContextBridge } from './context-bridge';
+import { internFrame } from './frames';
+import { asyncContextFrameActive, loadNativeAddon } from './native-addon';
+import type { NativeTimeNode, NativeTimeProfiler } from './native-addon';
+import type { CpuBackend } from './cpu-backend';
+import type { RawCpuSample, RawCpuWindow } from './types';
+
+// Windows has no SIGPROF: the addon refuses contexts and CPU time there.
+const CONTEXTS_SUPPORTED = process.platform !== 'win32';
+
+export class NativeCpuBackend implements CpuBackend {
+  readonly name = 'native' as const;
+  readonly supportsLabels = CONTEXTS_SUPPORTED;
+  readonly bridge: ContextBridge | undefined;
+  private readonly _profiler: NativeTimeProfiler;
+  private readonly _intervalMicros: number;
+
+  /** @throws if the addon cannot be loaded (the caller falls back to the inspector). */
+  constructor(intervalMicros: number) {
+    const addon = loadNativeAddon();
+    this._intervalMicros = intervalMicros;
+    const useCPED = CONTEXTS_SUPPORTED && asyncContextFrameActive();
+    const store = useCPED ? new AsyncLocalStorage<unknown>() : undefined;
+    this._profiler = new addon.TimeProfiler({
+      intervalMicros,
+      // Sizes the context buffer (2 x duration / interval slots); windows longer than this
+      // still work, the addon grows it.
+      durationMillis: 60_000,
+      withContexts: CONTEXTS_SUPPORTED,
+      collectCpuTime: CONTEXTS_SUPPORTED,
+      collectAsyncId: false,
+      useCPED,
+      CPEDKey: store,
+      isMainThread,
+      lineNumbers: false,
+      workaroundV8Bug: true,
+    });
+    const p = this._profiler;
+    this.bridge = !CONTEXTS_SUPPORTED
+      ? undefined
+      : useCPED
+        ? new ContextBridge('frame', { store, holder: (v) => p.createContextHolder(v) })
+        : new ContextBridge('global', { setGlobal: (v) => { p.context = v; } });
+  }
+
+  start(): void {
+    this._profiler.start();
+    // Without CPED the addon reads one global slot; start it empty.
+    if (this.bridge?.mode === 'global') this._profiler.context = undefined;
+  }
+
+  collect(restart: boolean): RawCpuWindow {
+    // With restart the addon begins the next profile before it stops this one, so V8 keeps its
+    // code logging on and no sample falls between the windows.
+    const prof = this._profiler.stop(restart);
+    if (!restart) this._profiler.dispose();
+    const offset = monotonicToEpochOffsetMicros();
+    const samples: RawCpuSample[] = [];
+    let hasCpu = prof.hasCpuTime === true;
+    const fallbackTime = prof.endTime + offset;
+    for (const child of prof.topDownRoot.children) walk(child, [], samples, fallbackTime);
+    samples.sort((a, b) => a.timestampMicros - b.timestampMicros);
+    if (samples.length === 0) hasCpu = CONTEXTS_SUPPORTED;
+    return {
+      startNanos: microsToNanos(prof.startTime + offset),
+      endNanos: microsToNanos(prof.endTime + offset),
+      intervalNanos: this._intervalMicros * 1000,
+      hasCpuTime: hasCpu,
+      backend: 'native',
+      samples,
+    };
+  }
+}
+
+/** Depth-first walk of V8's top-down tree; the path is root first. */
+function walk(node: NativeTimeNode, parent: readonly StackFrame[], out: RawCpuSample[], fallbackTime: number): void {
+  const name = node.name;
+  // `(program)` is VM work V8 cannot attribute (and `(root)` is the tree root): keep them as frames
+  // so their CPU is not silently lost; `(idle)` is flagged so the cpu view can drop it.
+  const frame = internFrame(name, node.scriptName ?? '', node.lineNumber ?? 0, node.columnNumber ?? 0);
+  const path = parent.concat(frame);
+  const ctxs = node.contexts ?? [];
+  if (node.hitCount > 0 || ctxs.length > 0) {
+    const stack = Object.freeze(path.slice().reverse());
+    const idle = name === '(idle)' && node.scriptName === '';
+    for (const c of ctxs) {
+      out.push({ stack, timestampMicros: Number(c.timestamp), cpuNanos: c.cpuTime ?? -1, idle, context: c.context });
+    }
+    // Hits the addon could not pair with a context (Windows, or a full context buffer).
+    for (let i = ctxs.length; i < node.hitCount; i++) {
+      out.push({ stack, timestampMicros: fallbackTime, cpuNanos: -1, idle, context: undefined });
+    }
+  }
+  for (const c of node.children) walk(c, path, out, fallbackTime);
+}

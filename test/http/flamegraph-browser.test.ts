@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { servePprof, type PprofServer } from '../../src/http';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const artifacts = join(__dirname, '..', 'artifacts');
+
+let server: PprofServer;
+let browser: Browser;
+let burning = true;
+
+function flameBusyFunction(): number {
+  let x = 0;
+  const end = Date.now() + 15;
+  while (Date.now() < end) x += Math.sqrt(x + 1);
+  return x;
+}
+function burnLoop(): void {
+  if (!burning) return;
+  flameBusyFunction();
+  setImmediate(burnLoop);
+}
+
+beforeAll(async () => {
+  server = await servePprof({ port: 0 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  burnLoop();
+});
+afterAll(async () => {
+  burning = false;
+  await browser?.close();
+  await server?.close();
+});
+
+test('the flame graph page shows the busy function and zooms on click', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${server.url}ui/?profile=cpu&seconds=2`);
+  await page.waitForSelector('body[data-loaded="true"]', { timeout: 30_000 });
+  const frame = page.locator('.frame[data-name="flameBusyFunction"]').first();
+  await frame.waitFor();
+  const before = await frame.boundingBox();
+  await frame.click();
+  await page.waitForSelector('#crumbs a');
+  const after = await page.locator('.frame[data-name="flameBusyFunction"]').first().boundingBox();
+  expect(before && after).toBeTruthy();
+  // Zoomed: the clicked frame now spans the whole graph.
+  expect(after!.width).toBeGreaterThan(before!.width);
+  expect(after!.width).toBeGreaterThan(1000);
+  await expect(page.locator('#crumbs').textContent()).resolves.toContain('zoomed on flameBusyFunction');
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, 'flamegraph.png'), fullPage: true });
+});

@@ -1,0 +1,144 @@
+import { request } from 'node:http';
+import { newProfile } from '../../src/profiles';
+import { servePprof, type PprofServer } from '../../src/http';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function fetchRaw(server: PprofServer, path: string, method = 'GET', headers: Record<string, string> = {}, body?: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+let server: PprofServer;
+let guarded: PprofServer;
+beforeAll(async () => {
+  newProfile('otelprof.test/http-errors');
+  server = await servePprof({ port: 0, maxProfileSeconds: 60 });
+  guarded = await servePprof({ port: 0, token: 's3cret' });
+});
+afterAll(async () => {
+  await server.close();
+  await guarded.close();
+});
+
+// Go's net/http/pprof error texts, plus otelprof's own bounds; every error is plain text with X-Go-Pprof.
+const errorCases: Array<[string, string, number, string]> = [
+  ['unknown profile', '/debug/pprof/nosuchprofile', 404, 'Unknown profile\n'],
+  ['seconds not an integer', '/debug/pprof/heap?seconds=abc', 400, 'invalid value for "seconds" - must be a positive integer\n'],
+  ['seconds zero', '/debug/pprof/heap?seconds=0', 400, 'invalid value for "seconds" - must be a positive integer\n'],
+  ['seconds negative', '/debug/pprof/goroutine?seconds=-3', 400, 'invalid value for "seconds" - must be a positive integer\n'],
+  ['seconds on custom profile', '/debug/pprof/otelprof.test/http-errors?seconds=1', 400, '"seconds" parameter is not supported for this profile type\n'],
+  ['seconds with debug', '/debug/pprof/heap?seconds=1&debug=1', 400, 'seconds and debug params are incompatible\n'],
+  ['delta above the bound', '/debug/pprof/heap?seconds=61', 400, "profile duration exceeds server's maximum of 60 seconds\n"],
+  ['cpu above the bound', '/debug/pprof/profile?seconds=61', 400, "profile duration exceeds server's maximum of 60 seconds\n"],
+  ['execution trace', '/debug/pprof/trace', 404, 'Unknown profile: Go execution traces have no Node counterpart; use /debug/pprof/profile\n'],
+  ['outside the prefix', '/other', 404, '404 page not found\n'],
+];
+
+describe('pull endpoint errors', () => {
+  test.each(errorCases)('%s', async (_what, path, status, body) => {
+    const res = await fetchRaw(server, path);
+    expect(res.status).toBe(status);
+    expect(res.body).toBe(body);
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(res.headers['x-go-pprof']).toBe('1');
+    expect(res.headers['content-disposition']).toBeUndefined();
+  });
+
+  test.each([['PUT', '/debug/pprof/heap'], ['DELETE', '/debug/pprof/'], ['POST', '/debug/pprof/profile']])('%s %s is 405', async (method, path) => {
+    const res = await fetchRaw(server, path, method);
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD');
+    expect(res.headers['x-go-pprof']).toBe('1');
+  });
+
+  test.each([
+    ['no header', {}, 401],
+    ['wrong token', { authorization: 'Bearer nope' }, 401],
+    ['right token', { authorization: 'Bearer s3cret' }, 200],
+  ])('bearer token: %s', async (_what, headers, status) => {
+    const res = await fetchRaw(guarded, '/debug/pprof/', 'GET', headers as Record<string, string>);
+    expect(res.status).toBe(status);
+  });
+
+  test('the prefix without a slash redirects to the index', async () => {
+    const res = await fetchRaw(server, '/debug/pprof?x=1');
+    expect(res.status).toBe(301);
+    expect(res.headers.location).toBe('/debug/pprof/?x=1');
+  });
+});
+
+describe('pull endpoint headers', () => {
+  test('index page lists every profile with Go descriptions', async () => {
+    const res = await fetchRaw(server, '/debug/pprof/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    for (const name of ['allocs', 'block', 'goroutine', 'heap', 'mutex', 'threadcreate', 'cmdline', 'profile', 'otelprof.test/http-errors']) {
+      expect(res.body).toContain(`<a href='${name}?debug=1'>${name}</a>`);
+    }
+    expect(res.body).toContain('<title>/debug/pprof/</title>');
+    expect(res.body).toContain('Stack traces of holders of contended mutexes');
+  });
+
+  test('cmdline is argv joined by NUL', async () => {
+    const res = await fetchRaw(server, '/debug/pprof/cmdline');
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(res.body.split('\x00')[0]).toBe(process.argv[0]);
+    expect(res.body.split('\x00')).toEqual([process.argv[0], ...process.execArgv, ...process.argv.slice(1)]);
+  });
+
+  test('custom profile: debug=0 is an attachment, debug=1 is text', async () => {
+    const bin = await fetchRaw(server, '/debug/pprof/otelprof.test/http-errors');
+    expect(bin.status).toBe(200);
+    expect(bin.headers['content-type']).toBe('application/octet-stream');
+    expect(bin.headers['content-disposition']).toBe('attachment; filename="otelprof.test/http-errors"');
+    const text = await fetchRaw(server, '/debug/pprof/otelprof.test/http-errors?debug=1');
+    expect(text.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(text.headers['content-disposition']).toBeUndefined();
+    expect(text.body).toMatch(/^otelprof\.test\/http-errors profile: total 0\n/);
+  });
+
+  test('symbol with no addresses says symbols are available', async () => {
+    const res = await fetchRaw(server, '/debug/pprof/symbol');
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('num_symbols: 1\n');
+  });
+
+  test('flame graph page is self-contained', async () => {
+    const res = await fetchRaw(server, '/debug/pprof/ui/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.body).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+  });
+});
+
+describe('options', () => {
+  test.each([
+    [{ port: -1 }, 'port must be an integer from 0 to 65535 (actual: -1)'],
+    [{ port: 70000 }, 'port must be an integer from 0 to 65535 (actual: 70000)'],
+    [{ maxProfileSeconds: 0 }, 'maxProfileSeconds must be a positive integer (actual: 0)'],
+    [{ token: '' }, 'token must be a non-empty string when set'],
+    [{ prefix: 'debug' }, 'prefix must start with "/" (actual: "debug")'],
+  ])('%j is rejected', async (opts, message) => {
+    await expect(servePprof(opts)).rejects.toMatchObject({ code: 'PPROF_ERR_INVALID_ARG', message });
+  });
+
+  test('binds 127.0.0.1 by default', async () => {
+    const s = await servePprof({ port: 0 });
+    expect(s.server.address()).toMatchObject({ address: '127.0.0.1' });
+    expect(s.url).toBe(`http://127.0.0.1:${s.port}/debug/pprof/`);
+    await s.close();
+  });
+});

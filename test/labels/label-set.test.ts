@@ -1,0 +1,91 @@
+import { LabelSet, labels, UnevenLabelsError } from '../../src/labels';
+
+describe('labels(k, v, ...)', () => {
+  test('sorts by key and keeps the last value of a repeated key (Go semantics)', () => {
+    const set = labels('b', '2', 'a', '1', 'b', '3');
+    expect([...set]).toEqual([['a', '1'], ['b', '3']]);
+    expect(set.size).toBe(2);
+    expect(set.get('b')).toBe('3');
+    expect(set.get('missing')).toBeUndefined();
+    expect(set.has('a')).toBe(true);
+    expect(set.has('c')).toBe(false);
+    expect(set.toObject()).toEqual({ a: '1', b: '3' });
+  });
+
+  test('labels() is the empty set', () => {
+    expect(labels()).toBe(LabelSet.EMPTY);
+    expect(labels().size).toBe(0);
+  });
+
+  test.each([
+    [['k']],
+    [['k', 'v', 'k2']],
+    [['a', 'b', 'c', 'd', 'e']],
+  ])('an odd number of arguments %j throws Go\'s panic text as PPROF_ERR_UNEVEN_LABELS', (args) => {
+    let caught: unknown;
+    try {
+      labels(...args);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(UnevenLabelsError);
+    expect(caught).toMatchObject({ code: 'PPROF_ERR_UNEVEN_LABELS', message: 'uneven number of arguments to pprof.Labels' });
+  });
+
+  test.each([
+    [[1, 'v'], 'labels: argument 0 (a key) must be a string (got number)'],
+    [['k', undefined], 'labels: argument 1 (a value) must be a string (got undefined)'],
+    [['k', 'v', 'k2', {}], 'labels: argument 3 (a value) must be a string (got object)'],
+  ])('a non-string argument %j throws PPROF_ERR_INVALID_ARG', (args, message) => {
+    expect(() => labels(...(args as string[]))).toThrow(expect.objectContaining({ code: 'PPROF_ERR_INVALID_ARG', message }));
+  });
+
+  test('toString is Go\'s labelMap.String format', () => {
+    expect(labels('user', '42', 'handler', '/api').toString()).toBe('{"handler":"/api", "user":"42"}');
+    expect(labels('q', 'say "hi"').toString()).toBe('{"q":"say \\"hi\\""}');
+    expect(labels().toString()).toBe('{}');
+  });
+});
+
+describe('LabelSet.merge', () => {
+  test('later labels override earlier ones with the same key', () => {
+    const merged = labels('a', '1', 'b', '1').merge(labels('b', '2', 'c', '2'));
+    expect(merged.toObject()).toEqual({ a: '1', b: '2', c: '2' });
+  });
+
+  test('returns the same object for the same pair (cached) and reuses inputs that already cover the result', () => {
+    const base = labels('a', '1');
+    const over = labels('b', '2');
+    expect(base.merge(over)).toBe(base.merge(over));
+    expect(base.merge(labels())).toBe(base);
+    expect(labels().merge(over)).toBe(over);
+    const superset = labels('a', '9', 'b', '2');
+    expect(base.merge(superset)).toBe(superset);
+  });
+
+  test('equals compares pairs, not identity', () => {
+    expect(labels('a', '1', 'b', '2').equals(labels('b', '2', 'a', '1'))).toBe(true);
+    expect(labels('a', '1').equals(labels('a', '2'))).toBe(false);
+    expect(labels('a', '1').equals(labels('a', '1', 'b', '1'))).toBe(false);
+  });
+});
+
+describe('LabelSet.toPprofLabels', () => {
+  test('gives string labels in key order, cached, without empty values (pprof drops those)', () => {
+    const set = labels('z', 'last', 'a', 'first', 'empty', '');
+    const pprof = set.toPprofLabels();
+    expect(pprof).toEqual([{ key: 'a', str: 'first' }, { key: 'z', str: 'last' }]);
+    expect(set.toPprofLabels()).toBe(pprof);
+    expect(Object.isFrozen(pprof)).toBe(true);
+  });
+});
+
+describe('LabelSet.isLabelSet', () => {
+  test('accepts sets (also branded ones from another copy of otelprof) and rejects look-alikes', () => {
+    expect(LabelSet.isLabelSet(labels('a', '1'))).toBe(true);
+    const foreign = { [Symbol.for('otelprof.LabelSet')]: true };
+    expect(LabelSet.isLabelSet(foreign)).toBe(true);
+    expect(LabelSet.isLabelSet({ a: '1' })).toBe(false);
+    expect(LabelSet.isLabelSet(undefined)).toBe(false);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * Labels with NO global OpenTelemetry context manager registered: the no-op manager ignores
+ * context.with, so otelprof's own AsyncLocalStorage must carry the labels.
+ */
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+import { currentLabels, labels, onLabelsChanged, runWithLabels, setContextLabels, withLabels } from '../../src/labels';
+import { propagationCases } from './propagation-cases';
+
+describe('label propagation without a context manager (otelprof\'s AsyncLocalStorage fallback)', () => {
+  test('precondition: no context manager is registered (context.with is a no-op)', () => {
+    expect(context.with(ROOT_CONTEXT.setValue(Symbol('probe'), 1), () => context.active())).toBe(ROOT_CONTEXT);
+  });
+
+  test('no labels outside any runWithLabels', () => {
+    expect(currentLabels()).toBeUndefined();
+  });
+
+  test.each(propagationCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    await expect(c.run()).resolves.toEqual(c.expected);
+  });
+
+  test('the active OTel context stays ROOT_CONTEXT, yet labels are current', () => {
+    runWithLabels(labels('a', '1'), () => {
+      expect(context.active()).toBe(ROOT_CONTEXT);
+      expect(currentLabels()?.get('a')).toBe('1');
+    });
+  });
+});
+
+describe('onLabelsChanged (internal, for samplers that cache the current labels)', () => {
+  test('fires synchronously on runWithLabels entry and exit and after setContextLabels', async () => {
+    const seen: Array<Record<string, string>> = [];
+    const off = onLabelsChanged(() => seen.push(currentLabels()?.toObject() ?? {}));
+    try {
+      runWithLabels(labels('a', '1'), () => seen.push({ inside: 'fn' }));
+      await new Promise<void>((resolve) => setImmediate(() => {
+        setContextLabels(withLabels(ROOT_CONTEXT, labels('b', '2')));
+        resolve();
+      }));
+    } finally {
+      off();
+    }
+    runWithLabels(labels('c', '3'), () => undefined);
+    expect(seen).toEqual([{ a: '1' }, { inside: 'fn' }, {}, { b: '2' }]);
+  });
+
+  test('a throwing listener does not break runWithLabels', () => {
+    const off = onLabelsChanged(() => { throw new Error('listener bug'); });
+    try {
+      expect(runWithLabels(labels('a', '1'), () => currentLabels()?.get('a'))).toBe('1');
+    } finally {
+      off();
+    }
+  });
+});

@@ -1,0 +1,126 @@
+import { context, trace } from '@opentelemetry/api';
+import type { ContextManager } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ProfilingContextManager, ProfilingSpanProcessor, withProfiling } from '../../src';
+import { isProfilingSpanProcessor } from '../../src/otel';
+import { requireOtelPackage } from '../../src/otel/otel-api-check';
+
+type Opts = { spanProcessors?: unknown[]; contextManager?: ContextManager | null; traceExporter?: unknown; spanProcessor?: unknown };
+
+function withEnv<T>(env: Record<string, string>, fn: () => T): T {
+  const saved: Record<string, string | undefined> = {};
+  for (const k of Object.keys(env)) {
+    saved[k] = process.env[k];
+    process.env[k] = env[k];
+  }
+  try {
+    return fn();
+  } finally {
+    for (const k of Object.keys(env)) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  }
+}
+
+describe('withProfiling(nodeSdkOptions)', () => {
+  it('keeps the env-configured OTLP exporter: spans reach a loopback collector with pyroscope.profile.id', async () => {
+    const bodies: string[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const opts = withEnv(
+      {
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${port}/v1/traces`,
+      },
+      () => withProfiling({ serviceName: 'env-exporter-test' }),
+    ) as Opts;
+    expect(opts.spanProcessors?.map((p) => (p as object).constructor.name)).toEqual(['ProfilingSpanProcessor', 'BatchSpanProcessor']);
+    const sdk = new NodeSDK(opts as ConstructorParameters<typeof NodeSDK>[0]);
+    sdk.start();
+    let spanId = '';
+    trace.getTracer('t').startActiveSpan('root-op', (span) => {
+      spanId = span.spanContext().spanId;
+      span.end();
+    });
+    await sdk.shutdown();
+    await new Promise<void>((r) => server.close(() => r()));
+    const all = bodies.join('\n');
+    expect(all).toContain('"pyroscope.profile.id"');
+    expect(all).toContain(spanId);
+    expect(all).toContain('env-exporter-test');
+  });
+
+  it('OTEL_TRACES_EXPORTER=none adds nothing (tracing stays off, as the SDK decides)', () => {
+    const opts = withEnv({ OTEL_TRACES_EXPORTER: 'none' }, () => withProfiling({})) as Opts;
+    expect(opts.spanProcessors).toEqual([]);
+  });
+
+  it('puts its processor before explicit spanProcessors, keeping them', () => {
+    const mine = new SimpleSpanProcessor(new InMemorySpanExporter());
+    const opts = withProfiling({ spanProcessors: [mine] }) as Opts;
+    expect(opts.spanProcessors).toHaveLength(2);
+    expect(isProfilingSpanProcessor(opts.spanProcessors?.[0])).toBe(true);
+    expect(opts.spanProcessors?.[1]).toBe(mine);
+  });
+
+  it('wraps traceExporter in a batch processor, and takes the deprecated spanProcessor into the list', () => {
+    const exporter = new InMemorySpanExporter();
+    const a = withProfiling({ traceExporter: exporter }) as Opts;
+    expect(a.spanProcessors?.[1]).toBeInstanceOf(BatchSpanProcessor);
+    const single = new SimpleSpanProcessor(exporter);
+    const b = withProfiling({ spanProcessor: single }) as Opts;
+    expect(b.spanProcessors?.[1]).toBe(single);
+    expect('spanProcessor' in b).toBe(false);
+  });
+
+  it('is idempotent: no second processor and no double-wrapped context manager', () => {
+    const once = withProfiling({ spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())] }) as Opts;
+    const twice = withProfiling(once) as Opts;
+    expect(twice.spanProcessors?.filter(isProfilingSpanProcessor)).toHaveLength(1);
+    expect(twice.contextManager).toBe(once.contextManager);
+    expect(twice.contextManager).toBeInstanceOf(ProfilingContextManager);
+  });
+
+  it('wraps a given context manager, defaults to AsyncLocalStorage, leaves null alone', () => {
+    const als = new AsyncLocalStorageContextManager();
+    const given = withProfiling({ contextManager: als, spanProcessors: [] }) as Opts;
+    expect((given.contextManager as ProfilingContextManager).inner).toBe(als);
+    const dflt = withProfiling({ spanProcessors: [] }) as Opts;
+    expect((dflt.contextManager as ProfilingContextManager).inner).toBeInstanceOf(AsyncLocalStorageContextManager);
+    expect((withProfiling({ contextManager: null, spanProcessors: [] }) as Opts).contextManager).toBeNull();
+  });
+
+  it('registers nothing globally and does not modify the caller options', () => {
+    const input = { spanProcessors: [new ProfilingSpanProcessor()] };
+    const before = context.active();
+    withProfiling(input);
+    expect(input.spanProcessors).toHaveLength(1);
+    expect(Object.keys(input)).toEqual(['spanProcessors']);
+    expect(trace.getTracerProvider().getTracer('x').startSpan('s').isRecording()).toBe(false);
+    expect(context.active()).toBe(before);
+  });
+
+  it.each([
+    ['@opentelemetry/not-installed-pkg', 'PPROF_ERR_OTEL_API_MISSING', 'otelprof: withProfiling() needs @opentelemetry/not-installed-pkg, which is not installed (npm install @opentelemetry/not-installed-pkg)'],
+  ])('a missing package %s gives %s', (name, code, message) => {
+    expect(() => requireOtelPackage(name, 'withProfiling()')).toThrow(expect.objectContaining({ code, message }));
+  });
+
+  it('passes bad processor options through as PPROF_ERR_INVALID_ARG', () => {
+    expect(() => withProfiling({}, { spans: 'some' as 'all' })).toThrow(expect.objectContaining({ code: 'PPROF_ERR_INVALID_ARG' }));
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * The built package as a consumer sees it: `require('otelprof')` and `import ... from 'otelprof'`
+ * from a project outside the repository, on the node running jest (CI runs this on Node 20 and 24).
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ts from 'typescript';
+import { ensureBuilt, makeConsumerProject, repoRoot, runNode } from './consumer';
+
+/** Value (non-type) exports of src/index.ts, read from the source by the TypeScript checker. */
+function sourceValueExports(entry: string): string[] {
+  const program = ts.createProgram([join(repoRoot, entry)], { module: ts.ModuleKind.CommonJS, noEmit: true });
+  const checker = program.getTypeChecker();
+  const file = program.getSourceFile(join(repoRoot, entry));
+  const moduleSymbol = file && checker.getSymbolAtLocation(file);
+  if (!moduleSymbol) throw new Error(`cannot read exports of ${entry}`);
+  return checker.getExportsOfModule(moduleSymbol)
+    .filter((s) => {
+      const target = s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s;
+      return (target.flags & ts.SymbolFlags.Value) !== 0;
+    })
+    .map((s) => s.name)
+    .sort();
+}
+
+/** Parses the one JSON line a consumer script prints, with its stderr in the failure message. */
+function parseOutput(res: { stdout: string; stderr: string; code: number }): Record<string, unknown> {
+  if (res.code !== 0) throw new Error(`consumer exited ${res.code}: ${res.stderr}`);
+  return JSON.parse(res.stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
+}
+
+let project: string;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  project = makeConsumerProject();
+  writeFileSync(join(project, 'require.cjs'), `
+    const otelprof = require('otelprof');
+    const err = new otelprof.InvalidArgumentError('bad value');
+    console.log(JSON.stringify({
+      node: process.version,
+      names: Object.keys(otelprof).sort(),
+      code: err.code, isBase: err instanceof otelprof.OtelprofError, isError: err instanceof Error,
+      resolved: require.resolve('otelprof'),
+    }));`);
+  writeFileSync(join(project, 'import.mjs'), `
+    import { createRequire } from 'node:module';
+    import * as ns from 'otelprof';
+    import otelprofDefault, { InvalidArgumentError, OtelprofError } from 'otelprof';
+    const cjs = createRequire(import.meta.url)('otelprof');
+    const err = new InvalidArgumentError('bad value');
+    console.log(JSON.stringify({
+      node: process.version,
+      names: Object.keys(ns).filter((n) => n !== 'default').sort(),
+      code: err.code, isBase: err instanceof OtelprofError,
+      // One copy of the library, whichever way it is loaded (registries and CPU ownership are global).
+      sameClassAsRequire: cjs.OtelprofError === OtelprofError && cjs.InvalidArgumentError === InvalidArgumentError,
+      defaultIsCjs: otelprofDefault === cjs,
+      resolved: import.meta.resolve('otelprof'),
+    }));`);
+});
+
+describe('package entry points', () => {
+  it('require("otelprof") loads the CommonJS build with every value export of src/index.ts', async () => {
+    const out = parseOutput(await runNode(project, ['require.cjs']));
+    expect(out.node).toBe(process.version);
+    expect(out.resolved).toBe(join(repoRoot, 'dist', 'src', 'index.js'));
+    expect(out.names).toEqual(sourceValueExports('src/index.ts'));
+    expect(out).toMatchObject({ code: 'PPROF_ERR_INVALID_ARG', isBase: true, isError: true });
+  });
+
+  it('import from "otelprof" gets the same names and the same objects as require', async () => {
+    const out = parseOutput(await runNode(project, ['import.mjs']));
+    expect(out.node).toBe(process.version);
+    expect(out.resolved).toBe(`file://${join(repoRoot, 'dist', 'esm', 'index.mjs')}`);
+    expect(out.names).toEqual(sourceValueExports('src/index.ts'));
+    expect(out).toMatchObject({ code: 'PPROF_ERR_INVALID_ARG', isBase: true, sameClassAsRequire: true, defaultIsCjs: true });
+  });
+
+  it('hides internals behind the exports map', async () => {
+    const res = await runNode(project, ['-e', "require('otelprof/dist/src/errors')"]);
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
+  });
+
+  it('every exports entry whose source exists points at built files', () => {
+    const pkg = JSON.parse(require('node:fs').readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      exports: Record<string, string | Record<string, string>>;
+    };
+    const checked: string[] = [];
+    for (const [subpath, target] of Object.entries(pkg.exports)) {
+      if (typeof target === 'string') continue; // ./package.json
+      // "./register" is declared before src/register.ts is written; it is checked once the source exists.
+      const source = target.require.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts');
+      if (!existsSync(join(repoRoot, source))) continue;
+      for (const condition of ['types', 'import', 'require']) {
+        expect([subpath, condition, existsSync(join(repoRoot, target[condition]))]).toEqual([subpath, condition, true]);
+      }
+      checked.push(subpath);
+    }
+    expect(checked).toContain('.');
+  });
+});

@@ -1,0 +1,58 @@
+import { ProfileBuilder, encodeGzip, type StackFrame } from '../../src/pprof';
+import { goPprofOn } from '../support/go-pprof';
+import { parseRaw } from './go-raw';
+
+const fr = (functionName: string, fileName: string, line: number): StackFrame => ({ functionName, fileName, line, column: 3 });
+
+async function cpuProfile(): Promise<Uint8Array> {
+  const b = new ProfileBuilder({
+    sampleTypes: [{ type: 'samples', unit: 'count' }, { type: 'cpu', unit: 'nanoseconds' }],
+    periodType: { type: 'cpu', unit: 'nanoseconds' }, period: 10_000_000, durationNanos: 1e9,
+  });
+  b.addSample([fr('parseRequest', '/srv/app/http.js', 41), fr('handle', '/srv/app/http.js', 12), fr('main', '/srv/app/main.js', 3)],
+    [3, 30_000_000], [{ key: 'span_name', str: 'GET /users' }, { key: 'user', str: 'u-1' }]);
+  b.addSample([fr('', '/srv/app/cb.js', 7), fr('main', '/srv/app/main.js', 3)], [1, 10_000_000], [{ key: 'span_name', str: 'GET /users' }]);
+  b.addSample([fr('allocBuffer', '/srv/app/buf.js', 9)], [2, 20_000_000], [{ key: 'bytes', num: 4096, numUnit: 'bytes' }]);
+  return encodeGzip(b.build());
+}
+
+describe('go tool pprof reads encoded profiles', () => {
+  let bytes: Uint8Array;
+  beforeAll(async () => {
+    bytes = await cpuProfile();
+  });
+
+  it('-raw shows sample types, values, function names with file:line, and labels', async () => {
+    const out = await goPprofOn(bytes, ['-raw']);
+    const raw = parseRaw(out);
+    expect(raw.sampleTypes).toEqual(['samples/count', 'cpu/nanoseconds']);
+    expect(raw.samples.map((s) => s.values)).toEqual([[3, 30_000_000], [1, 10_000_000], [2, 20_000_000]]);
+    const frames = (i: number) => raw.samples[i].locationIds.map((id) => raw.locations.get(id)?.text.replace(/ s=\d+$/, ''));
+    expect(frames(0)).toEqual(['parseRequest /srv/app/http.js:41', 'handle /srv/app/http.js:12', 'main /srv/app/main.js:3']);
+    expect(frames(1)).toEqual(['(anonymous:cb.js:7) /srv/app/cb.js:7', 'main /srv/app/main.js:3']);
+    expect(raw.samples[0].labels).toBe('span_name:[GET /users] user:[u-1]');
+    expect(raw.samples[2].labels).toBe('bytes:[4096 bytes]');
+    expect(out).toContain('PeriodType: cpu nanoseconds');
+    expect(out).toContain('Period: 10000000');
+  });
+
+  it('-top lists the functions with their flat cpu time', async () => {
+    const out = await goPprofOn(bytes, ['-top', '-nodecount=10']);
+    expect(out).toMatch(/Duration: 1s, Total samples = 60ms/);
+    expect(out).toMatch(/30ms\s+50\.00%\s+50\.00%\s+30ms\s+50\.00%\s+parseRequest/);
+    expect(out).toMatch(/20ms\s+33\.33%\s+83\.33%\s+20ms\s+33\.33%\s+allocBuffer/);
+    expect(out).toMatch(/0\s+0%\s+100%\s+40ms\s+66\.67%\s+main/);
+  });
+
+  it('-tags sums values per label value', async () => {
+    const out = await goPprofOn(bytes, ['-tags']);
+    expect(out).toMatch(/span_name: Total 40.0ms\s+40.0ms \(  100%\): GET \/users/);
+    expect(out).toMatch(/user: Total 30.0ms\s+30.0ms \(  100%\): u-1/);
+    expect(out).toMatch(/bytes: Total 20.0ms\s+20.0ms \(  100%\): 4kB/);
+  });
+
+  it('-lines granularity shows file:line', async () => {
+    const out = await goPprofOn(bytes, ['-top', '-lines']);
+    expect(out).toMatch(/parseRequest \/srv\/app\/http\.js:41/);
+  });
+});

@@ -1,0 +1,120 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { lookup } from '../../src/profiles';
+import { labels, runWithLabels } from '../../src/labels';
+import { enableGoroutineStacks, disableGoroutineStacks, activeResourceCount } from '../../src/sampler/async-resources';
+import { goPprofOn } from '../support/go-pprof';
+import { collect, decodeSamples, sumFor } from './helpers';
+
+const goroutine = (): NonNullable<ReturnType<typeof lookup>> => {
+  const p = lookup('goroutine');
+  if (!p) throw new Error('goroutine profile missing');
+  return p;
+};
+
+let server: Server;
+let accepted: Socket[] = [];
+
+beforeAll(async () => {
+  server = createServer((s) => { accepted.push(s); });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+});
+afterAll(async () => {
+  for (const s of accepted) s.destroy();
+  server.close();
+  await once(server, 'close');
+});
+afterEach(() => disableGoroutineStacks());
+
+/** The "known function" that leaks 50 timers and 20 sockets. */
+async function leakResources(port: number): Promise<{ timers: NodeJS.Timeout[]; sockets: Socket[] }> {
+  const timers: NodeJS.Timeout[] = [];
+  for (let i = 0; i < 50; i++) timers.push(setTimeout(() => {}, 600_000));
+  const sockets: Socket[] = [];
+  for (let i = 0; i < 20; i++) sockets.push(connect(port, '127.0.0.1'));
+  await Promise.all(sockets.map((s) => once(s, 'connect')));
+  return { timers, sockets };
+}
+
+async function cleanup(leak: { timers: NodeJS.Timeout[]; sockets: Socket[] }): Promise<void> {
+  for (const t of leak.timers) clearTimeout(t);
+  await Promise.all(leak.sockets.map((s) => { s.destroy(); return once(s, 'close'); }));
+  // destroy hooks for closed handles run from the close callbacks: let them drain.
+  await new Promise((r) => setImmediate(r));
+}
+
+describe('goroutine profile (live async work)', () => {
+  it('counts live handles and requests like Node does', async () => {
+    const before = goroutine().count();
+    expect(before).toBe(activeResourceCount());
+    const timers = Array.from({ length: 7 }, () => setTimeout(() => {}, 600_000));
+    expect(goroutine().count()).toBe(before + 7);
+    const byType = decodeSamples(await collect(goroutine(), 0));
+    expect(byType.sampleTypes).toEqual(['goroutine/count']);
+    expect(sumFor(byType.samples, '(Timeout)')).toBeGreaterThanOrEqual(7);
+    timers.forEach(clearTimeout);
+    expect(goroutine().count()).toBe(before);
+  });
+
+  it('with creation stacks on, attributes 50 timers and 20 sockets to the leaking function, then forgets them', async () => {
+    enableGoroutineStacks();
+    const port = (server.address() as { port: number }).port;
+    const leak = await runWithLabels(labels('job', 'leaky'), () => leakResources(port));
+
+    const { samples } = decodeSamples(await collect(goroutine(), 0));
+    expect(sumFor(samples, 'leakResources', 0, (s) => s.stack[0] === '(Timeout)')).toBe(50);
+    expect(sumFor(samples, 'leakResources', 0, (s) => s.stack[0] === '(TCPWRAP)')).toBe(20);
+    expect(samples.filter((s) => s.stack.includes('leakResources')).every((s) => s.labels.job === 'leaky')).toBe(true);
+
+    const text = (await collect(goroutine(), 1)).toString();
+    expect(text).toMatch(/^goroutine profile: total \d+\n/);
+    expect(text).toMatch(/\n50 @ 0x[0-9a-f]+/);
+    expect(text).toContain('# labels: {"job":"leaky"}');
+    // go tool pprof reads both forms and finds the function.
+    const top = await goPprofOn(await collect(goroutine(), 0), ['-top', '-cum']);
+    expect(top).toMatch(/leakResources/);
+    const topText = await goPprofOn(text, ['-top', '-cum']);
+    expect(topText).toMatch(/leakResources/);
+
+    const dump = (await collect(goroutine(), 2)).toString();
+    expect(dump).toMatch(/resource \d+ \[Timeout, \d+(ms|\.\d+s)\]:\n# labels: \{"job":"leaky"\}\nleakResources\(\)\n\t\S+goroutine\.test\.ts:\d+:\d+/);
+
+    await cleanup(leak);
+    const after = decodeSamples(await collect(goroutine(), 0)).samples;
+    expect(sumFor(after, 'leakResources')).toBe(0);
+    expect((await collect(goroutine(), 2)).toString()).not.toContain('leakResources');
+  });
+
+  it('tracks pending promises only when asked', async () => {
+    async function makePromises(): Promise<Array<() => void>> {
+      const resolvers: Array<() => void> = [];
+      for (let i = 0; i < 5; i++) void new Promise<void>((r) => resolvers.push(r));
+      return resolvers;
+    }
+    enableGoroutineStacks();
+    const noPromises = await makePromises();
+    expect(sumFor(decodeSamples(await collect(goroutine(), 0)).samples, 'makePromises', 0, (s) => s.stack[0] === '(PROMISE)')).toBe(0);
+    noPromises.forEach((r) => r());
+    enableGoroutineStacks({ promises: true });
+    const pending = await makePromises();
+    expect(sumFor(decodeSamples(await collect(goroutine(), 0)).samples, 'makePromises', 0, (s) => s.stack[0] === '(PROMISE)')).toBeGreaterThanOrEqual(5);
+    pending.forEach((r) => r());
+    await Promise.resolve();
+    expect(sumFor(decodeSamples(await collect(goroutine(), 0)).samples, 'makePromises', 0, (s) => s.stack[0] === '(PROMISE)')).toBe(0);
+  });
+
+  it('bounds the number of tracked resources and counts the rest as dropped', async () => {
+    enableGoroutineStacks({ maxResources: 10 });
+    const timers = Array.from({ length: 30 }, () => setTimeout(() => {}, 600_000));
+    const dump = (await collect(goroutine(), 2)).toString();
+    expect(dump).toMatch(/live async resources: 10 \(creation stacks on, \d+ not tracked: bound reached\)/);
+    timers.forEach(clearTimeout);
+  });
+
+  it.each([[0], [-1], [1.5], [Number.NaN]])('rejects maxResources %p', (n) => {
+    expect(() => enableGoroutineStacks({ maxResources: n })).toThrow(expect.objectContaining({
+      code: 'PPROF_ERR_INVALID_ARG', message: `maxResources must be a positive integer (got ${String(n)})`,
+    }));
+  });
+});

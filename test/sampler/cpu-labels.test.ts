@@ -1,0 +1,107 @@
+/**
+ * Acceptance: ten concurrent async tasks, each burning CPU in slices separated by awaits under its
+ * own runWithLabels, get >= 95% of their samples tagged with their own label; checked with
+ * `go tool pprof -traces`/`-tags` and with pprof-format, on both backends, with and without an
+ * OTel context manager registered.
+ */
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { labels, runWithLabels, startCPUProfile, stopCPUProfile } from '../../src';
+import { goPprofOn } from '../support/go-pprof';
+import { decodeIndependent, namedBurner, sink, tick } from './helpers';
+
+const TASKS = 10;
+const burners = Array.from({ length: TASKS }, (_, i) => namedBurner(`burn_task${i}`));
+
+async function profileTasks(backend: 'native' | 'inspector'): Promise<Buffer> {
+  const out = sink();
+  startCPUProfile(out.stream, { backend, hz: 200 });
+  await Promise.all(burners.map((b, i) => runWithLabels(labels('task', `task${i}`), async () => {
+    for (let k = 0; k < 25; k++) {
+      b(6);
+      if (k % 2 === 0) await tick();
+      else await new Promise<void>((r) => setTimeout(r, 1));
+    }
+  })));
+  await stopCPUProfile();
+  return out.bytes();
+}
+
+/** Per task: samples whose stack holds burn_taskN, and how many of them carry task=taskN. */
+function shares(samples: Array<{ functions: string[]; labels: Record<string, string | number>; count: number }>): Map<number, { total: number; own: number }> {
+  const out = new Map<number, { total: number; own: number }>();
+  for (const s of samples) {
+    const fn = s.functions.find((f) => f.startsWith('burn_task'));
+    if (fn === undefined) continue;
+    const i = Number(fn.slice('burn_task'.length));
+    const e = out.get(i) ?? { total: 0, own: 0 };
+    e.total += s.count;
+    if (s.labels.task === `task${i}`) e.own += s.count;
+    out.set(i, e);
+  }
+  return out;
+}
+
+/** Parses `go tool pprof -traces` output into samples (labels + function names). */
+function parseTraces(text: string): Array<{ functions: string[]; labels: Record<string, string>; count: number }> {
+  const blocks = text.split(/^-+\+-+$/m).slice(1);
+  return blocks.map((b) => {
+    const labelsOut: Record<string, string> = {};
+    const functions: string[] = [];
+    let count = 0;
+    for (const line of b.split('\n')) {
+      const lm = /^\s*([A-Za-z_]\w*):\s+(\S+)\s*$/.exec(line);
+      if (lm !== null) {
+        labelsOut[lm[1]] = lm[2];
+        continue;
+      }
+      // The leaf line starts with the sample's value (-sample_index=samples: a plain count).
+      const vm = /^\s*(\d+)\s+(\S+)\s*$/.exec(line);
+      if (vm !== null) {
+        count = Number(vm[1]);
+        functions.push(vm[2]);
+        continue;
+      }
+      const fm = /^\s+(\S+)\s*$/.exec(line);
+      if (fm !== null) functions.push(fm[1]);
+    }
+    return { functions, labels: labelsOut, count };
+  });
+}
+
+function expectOwnShare(per: Map<number, { total: number; own: number }>): void {
+  if (process.env.DEBUG_SHARES) console.log(JSON.stringify([...per]));
+  expect(per.size).toBe(TASKS);
+  for (const [i, e] of per) {
+    expect({ task: i, enough: e.total >= 5 }).toEqual({ task: i, enough: true });
+    expect({ task: i, share: e.own / e.total >= 0.95 }).toEqual({ task: i, share: true });
+  }
+}
+
+describe.each([['without a context manager', false], ['with AsyncLocalStorageContextManager', true]])('labels %s', (_name, withManager) => {
+  let mgr: AsyncLocalStorageContextManager | undefined;
+  beforeAll(() => {
+    if (withManager) {
+      mgr = new AsyncLocalStorageContextManager().enable();
+      context.setGlobalContextManager(mgr);
+    }
+  });
+  afterAll(() => {
+    if (mgr !== undefined) {
+      context.disable();
+      mgr.disable();
+    }
+  });
+
+  test.each(['native', 'inspector'] as const)('%s backend tags >= 95%% of each task\'s samples with its own label', async (backend) => {
+    const bytes = await profileTasks(backend);
+    const decoded = decodeIndependent(bytes);
+    expectOwnShare(shares(decoded.samples.map((s) => ({ functions: s.functions, labels: s.labels, count: s.values[0] }))));
+
+    const traces = await goPprofOn(bytes, ['-traces', '-sample_index=samples']);
+    expectOwnShare(shares(parseTraces(traces)));
+
+    const tags = await goPprofOn(bytes, ['-tags']);
+    for (let i = 0; i < TASKS; i++) expect(tags).toContain(`task${i}`);
+  });
+});

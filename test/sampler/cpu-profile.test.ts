@@ -1,0 +1,102 @@
+/**
+ * The CPU profile Go's way: shares in `go tool pprof -top`, `(idle)` removed, the header fields
+ * (`time_nanos`, `duration_nanos`, `period`), the wall view from the same window, both backends.
+ */
+import { buildCpuProfile, cpuSamplerState, openCpuWindow } from '../../src/sampler';
+import { startCPUProfile, stopCPUProfile } from '../../src';
+import { goPprofOn } from '../support/go-pprof';
+import { decodeIndependent, namedBurner, sink } from './helpers';
+import { encodeGzip } from '../../src/pprof';
+
+const hot = namedBurner('hotFunction');
+const cold = namedBurner('coldFunction');
+
+/** Runs ~2 s: hotFunction 80% of the time, coldFunction 20%, yielding between slices. */
+async function workload(): Promise<void> {
+  const end = Date.now() + 2000;
+  while (Date.now() < end) {
+    hot(8);
+    cold(2);
+    await new Promise<void>((r) => setImmediate(r));
+  }
+}
+
+/** Flat share of `fn` in `go tool pprof -top` output. */
+function flatShare(top: string, fn: string): number {
+  const line = top.split('\n').find((l) => l.trim().endsWith(` ${fn}`));
+  if (line === undefined) return 0;
+  return Number(/([\d.]+)%/.exec(line)?.[1] ?? 0) / 100;
+}
+
+describe.each(['native', 'inspector'] as const)('%s backend', (backend) => {
+  test('a function taking ~80% of the run gets >= 70% of cpu in go tool pprof -top; header fields are right', async () => {
+    const out = sink();
+    const before = BigInt(Date.now()) * 1_000_000n;
+    startCPUProfile(out.stream, { backend });
+    expect(cpuSamplerState().backend).toBe(backend);
+    const t0 = Date.now();
+    await workload();
+    const wallMillis = Date.now() - t0;
+    await stopCPUProfile();
+    const after = BigInt(Date.now()) * 1_000_000n;
+    const bytes = out.bytes();
+
+    const top = await goPprofOn(bytes, ["-top"]);
+    if (process.env.DEBUG_TOP) console.log(flatShare(top, "hotFunction"), top);
+    expect(flatShare(top, 'hotFunction')).toBeGreaterThanOrEqual(0.7);
+
+    const p = decodeIndependent(bytes);
+    expect(p.sampleTypes).toEqual(['samples/count', 'cpu/nanoseconds']);
+    expect(p.periodType).toBe('cpu/nanoseconds');
+    expect(p.period).toBe(10_000_000);
+    expect(p.timeNanos).toBeGreaterThanOrEqual(before);
+    expect(p.timeNanos).toBeLessThanOrEqual(after);
+    const durMillis = Number(p.durationNanos) / 1e6;
+    expect(durMillis).toBeGreaterThanOrEqual(wallMillis * 0.95);
+    expect(durMillis).toBeLessThanOrEqual(Number(after - before) / 1e6 + 5);
+    expect(p.samples.some((s) => s.functions.includes('(idle)'))).toBe(false);
+  });
+
+  test('one window yields both the cpu and the wall view; wall keeps idle time', async () => {
+    const w = openCpuWindow({ backend, hz: 100 });
+    hot(300);
+    await new Promise<void>((r) => setTimeout(r, 400));
+    const raw = w.close();
+    expect(raw.samples.length).toBeGreaterThan(20);
+    // Timestamps: inside the window and in time order.
+    const startMicros = Number(raw.startNanos / 1000n);
+    const endMicros = Number(raw.endNanos / 1000n);
+    for (let i = 0; i < raw.samples.length; i++) {
+      const t = raw.samples[i].timestampMicros;
+      expect(t).toBeGreaterThanOrEqual(startMicros - 20_000);
+      expect(t).toBeLessThanOrEqual(endMicros + 20_000);
+      if (i > 0) expect(t).toBeGreaterThanOrEqual(raw.samples[i - 1].timestampMicros);
+    }
+    const wall = await buildCpuProfile(raw, 'wall');
+    const cpu = await buildCpuProfile(raw, 'cpu');
+    const wallBytes = await encodeGzip(wall);
+    const dw = decodeIndependent(wallBytes);
+    expect(dw.sampleTypes).toEqual(['samples/count', 'wall/nanoseconds']);
+    expect(dw.periodType).toBe('wall/nanoseconds');
+    const idleWall = dw.samples.filter((s) => s.functions[0] === '(idle)').reduce((a, s) => a + s.values[0], 0);
+    const allWall = dw.samples.reduce((a, s) => a + s.values[0], 0);
+    // ~400 ms of the ~700 ms were spent waiting.
+    expect(idleWall / allWall).toBeGreaterThan(0.3);
+    const cpuCount = cpu.samples.reduce((a, s) => a + s.values[0], 0);
+    expect(cpuCount).toBe(allWall - idleWall);
+    await goPprofOn(wallBytes, ['-top']);
+  });
+
+  test('hz sets the rate and the period', async () => {
+    const out = sink();
+    startCPUProfile(out.stream, { backend, hz: 250 });
+    hot(400);
+    await stopCPUProfile();
+    const p = decodeIndependent(out.bytes());
+    expect(p.period).toBe(4_000_000);
+    const n = p.samples.reduce((a, s) => a + s.values[0], 0);
+    // 400 ms at 250 Hz is 100 ticks; a loaded machine delivers fewer, never many more.
+    expect(n).toBeGreaterThan(25);
+    expect(n).toBeLessThan(140);
+  });
+});
