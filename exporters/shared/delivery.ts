@@ -151,7 +151,7 @@ export class Delivery {
       return;
     }
     if (res.kind === 'response' && !isRetryableStatus(res.status)) {
-      const error = new Error(`${entry.describe} rejected with HTTP ${res.status}: ${res.body.trim() || '(no body)'}`);
+      const error = new Error(`${entry.describe} rejected with HTTP ${res.status}: ${serverMessage(res.body)}`);
       this._log.error(`http-${res.status}`, `otelprof: ${error.message}`);
       this._metrics.dropped(entry.profiles, 'rejected');
       entry.settle(exportFailure('rejected', error));
@@ -161,13 +161,18 @@ export class Delivery {
   }
 
   private _retryOrDrop(entry: Entry, res: TransportResult): void {
-    const what = res.kind === 'response' ? `HTTP ${res.status}: ${res.body.trim() || '(no body)'}` : res.error.message;
+    const what = res.kind === 'response' ? `HTTP ${res.status}: ${serverMessage(res.body)}` : res.error.message;
     const kind = res.kind === 'response' ? `http-${res.status}` : res.timedOut ? 'timeout' : 'network';
     if (entry.attempts >= this._opts.maxAttempts) {
       const error = new Error(`${entry.describe} dropped after ${entry.attempts} attempts; last error: ${what}`);
       this._log.error('retries-exhausted', `otelprof: ${error.message}`);
       this._metrics.dropped(entry.profiles, 'retries_exhausted');
       entry.settle(exportFailure('dropped', error));
+      return;
+    }
+    if (this._closed) {
+      // Shut down while this attempt was in flight (the transport aborted it): settle it now.
+      this._drop([entry], 'shutdown', `exporter shut down during a failed attempt (${what})`);
       return;
     }
     const retryAfter = res.kind === 'response' ? parseRetryAfter(res.headers['retry-after']) : undefined;
@@ -199,4 +204,18 @@ export class Delivery {
       this._wake = finish;
     });
   }
+}
+
+/** The server's explanation: `code: message` from a Connect/Pyroscope JSON error body, else the text. */
+function serverMessage(body: string): string {
+  const text = body.trim();
+  if (text.startsWith('{')) {
+    try {
+      const j = JSON.parse(text) as { code?: unknown; message?: unknown };
+      if (typeof j.message === 'string') return typeof j.code === 'string' ? `${j.code}: ${j.message}` : j.message;
+    } catch {
+      // Not JSON after all: show it as it came.
+    }
+  }
+  return text || '(no body)';
 }

@@ -41,7 +41,8 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMillis 
   if (v === undefined) return undefined;
   const trimmed = v.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
+  // An HTTP date always has a weekday/month name; this keeps "-5" from parsing as a year.
+  const date = /[A-Za-z]/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMillis);
 }

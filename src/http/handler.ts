@@ -68,7 +68,10 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, path: 
     res.end();
     return;
   }
-  const name = decodeURIComponent(path.slice(1));
+  let name = decodeURIComponent(path.slice(1));
+  // pprof derives the symbol URL from the profile URL's directory, so a custom profile named
+  // `pkg/path.name` makes it ask for `<prefix>/pkg/symbol`: answer that as /symbol too.
+  if (name.endsWith('/symbol')) name = 'symbol';
   const method = req.method ?? 'GET';
   const allowed = name === 'symbol' ? ['GET', 'HEAD', 'POST'] : ['GET', 'HEAD'];
   if (!allowed.includes(method)) {

@@ -164,6 +164,17 @@ describe.each(['push', 'ingest'] as const)('PyroscopeExporter reliable delivery 
     await collector.start();
   });
 
+  it('shutdown aborts a request hanging past the flush timeout and settles its export', async () => {
+    make({ flushTimeoutMillis: 100, timeoutMillis: 60_000 });
+    collector.setFault({ kind: 'hang' });
+    const pending = exporter.export(batchOf(['cpu']));
+    await collector.waitFor(() => collector.requests.length === 1);
+    await exporter.shutdown();
+    expect(await pending).toMatchObject({ code: ExportResultCode.FAILED, reason: 'shutdown' });
+    expect(await meter.sum('otelprof.exporter.dropped', { reason: 'shutdown' })).toBe(1);
+    collector.setFault(undefined);
+  });
+
   it('forceFlush waits for queued periods', async () => {
     make();
     collector.failNext({ kind: 'status', status: 500 });

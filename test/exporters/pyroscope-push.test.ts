@@ -98,3 +98,22 @@ describe('PyroscopeExporter, Push API', () => {
     expect(collector.requests).toHaveLength(0);
   });
 });
+
+describe('PyroscopeExporter self-metrics through the global meter provider', () => {
+  it('records through metrics.getMeter("otelprof") when a provider is registered', async () => {
+    const { metrics } = await import('@opentelemetry/api');
+    const { testMeter } = await import('./pyroscope-metrics-helper');
+    const meter = testMeter();
+    metrics.setGlobalMeterProvider(meter.provider);
+    const collector = await startPyroscopeCollector();
+    try {
+      const exporter = new PyroscopeExporter({ endpoint: collector.url });
+      await exporter.export(batchOf(['cpu', 'wall']));
+      await exporter.shutdown();
+      expect(await meter.sum('otelprof.exporter.exported', { exporter: 'pyroscope' })).toBe(2);
+    } finally {
+      metrics.disable();
+      await collector.stop();
+    }
+  });
+});

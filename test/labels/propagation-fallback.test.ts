@@ -53,3 +53,15 @@ describe('onLabelsChanged (internal, for samplers that cache the current labels)
     }
   });
 });
+
+describe('argument checks', () => {
+  test.each<[string, () => unknown, string]>([
+    ['runWithLabels with a plain object', () => runWithLabels({ a: '1' } as never, () => 1), 'runWithLabels: set must be a LabelSet built with labels(k, v, ...)'],
+    ['runWithLabels without fn', () => runWithLabels(labels('a', '1'), undefined as never), 'runWithLabels: fn must be a function'],
+    ['setContextLabels with a non-context', () => setContextLabels({} as never), 'setContextLabels: ctx must be an OpenTelemetry Context'],
+    ['setContextLabels with undefined', () => setContextLabels(undefined as never), 'setContextLabels: ctx must be an OpenTelemetry Context'],
+  ])('%s throws PPROF_ERR_INVALID_ARG', (_what, call, message) => {
+    expect(call).toThrow(expect.objectContaining({ code: 'PPROF_ERR_INVALID_ARG', message }));
+    expect(currentLabels()).toBeUndefined();
+  });
+});

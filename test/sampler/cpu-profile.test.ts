@@ -5,18 +5,19 @@
 import { buildCpuProfile, cpuSamplerState, openCpuWindow } from '../../src/sampler';
 import { startCPUProfile, stopCPUProfile } from '../../src';
 import { goPprofOn } from '../support/go-pprof';
-import { decodeIndependent, namedBurner, sink } from './helpers';
+import { decodeIndependent, namedBurner, namedWorker, sink } from './helpers';
 import { encodeGzip } from '../../src/pprof';
 
 const hot = namedBurner('hotFunction');
-const cold = namedBurner('coldFunction');
+const hotWork = namedWorker('hotWork');
+const coldWork = namedWorker('coldWork');
 
-/** Runs ~2 s: hotFunction 80% of the time, coldFunction 20%, yielding between slices. */
+/** Runs ~2 s: hotWork does 80% of the CPU work, coldWork 20%, yielding between slices. */
 async function workload(): Promise<void> {
   const end = Date.now() + 2000;
   while (Date.now() < end) {
-    hot(8);
-    cold(2);
+    hotWork(4000);
+    coldWork(1000);
     await new Promise<void>((r) => setImmediate(r));
   }
 }
@@ -42,8 +43,8 @@ describe.each(['native', 'inspector'] as const)('%s backend', (backend) => {
     const bytes = out.bytes();
 
     const top = await goPprofOn(bytes, ["-top"]);
-    if (process.env.DEBUG_TOP) console.log(flatShare(top, "hotFunction"), top);
-    expect(flatShare(top, 'hotFunction')).toBeGreaterThanOrEqual(0.7);
+    if (process.env.DEBUG_TOP) console.log(flatShare(top, "hotWork"), top);
+    expect(flatShare(top, 'hotWork')).toBeGreaterThanOrEqual(0.7);
 
     const p = decodeIndependent(bytes);
     expect(p.sampleTypes).toEqual(['samples/count', 'cpu/nanoseconds']);

@@ -10,15 +10,29 @@ export function burn(ms: number): number {
   return x;
 }
 
-/** A function named `name` that burns CPU itself (it is the leaf); distinct names tell stacks apart. */
+// A long body keeps V8 from inlining the burners into their callers (inlined frames can vanish
+// from V8's CPU profiles), so their names stay on the sampled stacks.
+const BIG_BODY = Array.from({ length: 80 }, (_, i) => `x += Math.sqrt(x + ${i});`).join('\n');
+
+/** A function named `name` that burns CPU itself (it is the leaf) for about `ms` of wall time. */
 export function namedBurner(name: string): (ms: number) => number {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function(`return function ${name}(ms) {
     const end = Date.now() + ms;
     let x = 0;
-    while (Date.now() < end) x += Math.sqrt(x + 1);
+    while (Date.now() < end) { ${BIG_BODY} }
     return x;
   };`)() as (ms: number) => number;
+}
+
+/** A function named `name` doing `n` fixed units of CPU work (independent of scheduling). */
+export function namedWorker(name: string): (n: number) => number {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function(`return function ${name}(n) {
+    let x = 0;
+    for (let k = 0; k < n; k++) { ${BIG_BODY} }
+    return x;
+  };`)() as (n: number) => number;
 }
 
 /** A stream that collects everything written to it. */

@@ -8,6 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -60,6 +61,8 @@ export interface CollectorOptions {
   now?: () => bigint;
   /** Serve the routes under this prefix (a reverse proxy's sub-path), e.g. `/pyroscope`. */
   pathPrefix?: string;
+  /** Serve HTTPS with this PEM key and certificate. */
+  tls?: { key: string; cert: string };
 }
 
 const PUSH_PATH = '/push.v1.PusherService/Push';
@@ -86,18 +89,20 @@ export class PyroscopeCollector extends EventEmitter {
   private readonly _limits: CollectorLimits;
   private readonly _now: () => bigint;
   private readonly _prefix: string;
+  private readonly _tls: { key: string; cert: string } | undefined;
 
   constructor(opts: CollectorOptions = {}) {
     super();
+    this._tls = opts.tls;
     this._prefix = opts.pathPrefix ?? '';
     this._tenancy = opts.tenancy ?? 'anonymous';
     this._limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this._now = opts.now ?? (() => BigInt(Date.now()) * 1_000_000n);
   }
 
-  /** `http://127.0.0.1:<port>`. */
+  /** `http://127.0.0.1:<port>` (`https:` with `tls`). */
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this._tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   /** Applies `fault` to every request until cleared with `setFault(undefined)`. */
@@ -112,8 +117,9 @@ export class PyroscopeCollector extends EventEmitter {
 
   /** Listens on 127.0.0.1 (port 0 the first time, the same port after `stop()`). */
   async start(): Promise<void> {
-    const server = createServer((req, res) => void this._handle(req, res));
-    server.on('connection', (s: Socket) => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this._handle(req, res);
+    const server: Server = this._tls ? createHttpsServer(this._tls, handler) : createServer(handler);
+    server.on(this._tls ? 'secureConnection' : 'connection', (s: Socket) => {
       this._sockets.add(s);
       s.on('close', () => this._sockets.delete(s));
     });

@@ -1,0 +1,102 @@
+/**
+ * `otelprof top <file|url>`: a text summary of any pprof profile (ours or Go's), like
+ * `go tool pprof -top`: flat and cumulative values per function for one sample type.
+ */
+import { readFile } from 'node:fs/promises';
+import { decode, type Profile } from '../pprof';
+
+export interface TopRow {
+  name: string;
+  flat: number;
+  cum: number;
+}
+
+export interface TopReport {
+  sampleType: string;
+  unit: string;
+  total: number;
+  rows: TopRow[];
+}
+
+/** Reads a profile from a path or an http(s) URL. */
+export async function readProfileSource(source: string, timeoutMillis = 120_000): Promise<Profile> {
+  let bytes: Uint8Array;
+  if (/^https?:\/\//i.test(source)) {
+    const res = await fetch(source, { signal: AbortSignal.timeout(timeoutMillis) });
+    if (!res.ok) throw new Error(`${source}: HTTP ${res.status}: ${(await res.text()).trim()}`);
+    bytes = new Uint8Array(await res.arrayBuffer());
+  } else {
+    bytes = await readFile(source);
+  }
+  return decode(bytes);
+}
+
+/**
+ * Flat (leaf) and cumulative (anywhere on the stack, counted once per sample) values per function,
+ * for the sample type named `sampleType` (default: the profile's default, else its last type).
+ */
+export function topFunctions(profile: Profile, sampleType?: string): TopReport {
+  const index = pickSampleIndex(profile, sampleType);
+  const fnName = new Map(profile.functions.map((f) => [f.id, f.name || '(unknown)']));
+  const locNames = new Map(profile.locations.map((l) => [l.id, l.lines.map((ln) => fnName.get(ln.functionId) ?? '(unknown)')]));
+  const flat = new Map<string, number>();
+  const cum = new Map<string, number>();
+  let total = 0;
+  for (const s of profile.samples) {
+    const v = s.values[index] ?? 0;
+    if (v === 0) continue;
+    total += v;
+    const seen = new Set<string>();
+    s.locationIds.forEach((id, depth) => {
+      const names = locNames.get(id) ?? ['(unknown)'];
+      names.forEach((name, i) => {
+        if (depth === 0 && i === 0) flat.set(name, (flat.get(name) ?? 0) + v);
+        if (!seen.has(name)) {
+          seen.add(name);
+          cum.set(name, (cum.get(name) ?? 0) + v);
+        }
+      });
+    });
+  }
+  const rows = [...cum.keys()].map((name) => ({ name, flat: flat.get(name) ?? 0, cum: cum.get(name) ?? 0 }));
+  rows.sort((a, b) => b.flat - a.flat || b.cum - a.cum || (a.name < b.name ? -1 : 1));
+  const t = profile.sampleTypes[index];
+  return { sampleType: t?.type ?? '', unit: t?.unit ?? '', total, rows };
+}
+
+function pickSampleIndex(profile: Profile, wanted?: string): number {
+  const name = wanted ?? profile.defaultSampleType;
+  if (name) {
+    const i = profile.sampleTypes.findIndex((t) => t.type === name);
+    if (i >= 0) return i;
+    if (wanted) {
+      const known = profile.sampleTypes.map((t) => t.type).join(', ');
+      throw new Error(`sample type "${wanted}" is not in this profile (it has: ${known})`);
+    }
+  }
+  return Math.max(0, profile.sampleTypes.length - 1);
+}
+
+/** Formats a value in its unit, as pprof does (ms/s for nanoseconds, kB/MB for bytes). */
+export function formatValue(v: number, unit: string): string {
+  if (unit === 'nanoseconds') return Math.abs(v) >= 1e9 ? `${(v / 1e9).toFixed(2)}s` : `${(v / 1e6).toFixed(2)}ms`;
+  if (unit === 'bytes') {
+    const a = Math.abs(v);
+    if (a >= 1 << 30) return `${(v / (1 << 30)).toFixed(2)}GB`;
+    if (a >= 1 << 20) return `${(v / (1 << 20)).toFixed(2)}MB`;
+    if (a >= 1 << 10) return `${(v / (1 << 10)).toFixed(2)}kB`;
+    return `${v}B`;
+  }
+  return String(v);
+}
+
+/** Renders a report as a `go tool pprof -top`-like table. */
+export function renderTop(report: TopReport, limit = 20): string {
+  const pct = (v: number): string => (report.total === 0 ? '0.00%' : `${((100 * v) / report.total).toFixed(2)}%`);
+  const lines = [`Showing top ${Math.min(limit, report.rows.length)} of ${report.rows.length} functions by ${report.sampleType}/${report.unit}, total ${formatValue(report.total, report.unit)}`];
+  lines.push(`${'flat'.padStart(10)} ${'flat%'.padStart(7)} ${'cum'.padStart(10)} ${'cum%'.padStart(7)}  function`);
+  for (const r of report.rows.slice(0, limit)) {
+    lines.push(`${formatValue(r.flat, report.unit).padStart(10)} ${pct(r.flat).padStart(7)} ${formatValue(r.cum, report.unit).padStart(10)} ${pct(r.cum).padStart(7)}  ${r.name}`);
+  }
+  return lines.join('\n');
+}

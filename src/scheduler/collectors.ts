@@ -1,0 +1,97 @@
+/**
+ * Collectors: what the scheduler asks for at the end of every period. Each one cuts its window
+ * synchronously when `collect()` is called (before its first await), so that all types of a period
+ * end at the same instant and CPU sampling restarts before anything is serialised.
+ */
+import { delta, nowNanos, type Profile } from '../pprof';
+import { lookup } from '../profiles';
+import { enableLabelSampleContexts } from '../profiles';
+import { buildCpuProfile, openCpuWindow, type CpuWindow, type SamplerBackendName } from '../sampler';
+
+/** One profile of a period. */
+export interface CollectedProfile {
+  type: string;
+  profile: Profile;
+}
+
+/** A source of profiles for the scheduler. */
+export interface Collector {
+  /** The profile types this collector produces, e.g. `['cpu', 'wall']`. */
+  readonly types: readonly string[];
+  /** Ends the current window (synchronously) and returns its profiles. */
+  collect(): Promise<CollectedProfile[]>;
+  /** Releases what the collector holds (e.g. stops its CPU window). */
+  close(): void;
+}
+
+/**
+ * `cpu` and/or `wall` from one CPU window of the core sampler: `rotate()` ends the window and opens
+ * the next at the same instant, so no sample falls between two periods.
+ */
+export function cpuWallCollector(opts: { cpu: boolean; wall: boolean; hz?: number; backend?: SamplerBackendName }): Collector {
+  enableLabelSampleContexts();
+  const window: CpuWindow = openCpuWindow({ hz: opts.hz, backend: opts.backend });
+  const kinds = [...(opts.cpu ? ['cpu' as const] : []), ...(opts.wall ? ['wall' as const] : [])];
+  let closed = false;
+  return {
+    types: kinds,
+    async collect() {
+      if (closed) return [];
+      const raw = window.rotate();
+      const out: CollectedProfile[] = [];
+      for (const kind of kinds) out.push({ type: kind, profile: await buildCpuProfile(raw, kind) });
+      return out;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      window.close();
+    },
+  };
+}
+
+/** A point-in-time profile (heap, allocs, goroutine, custom): every period sends the current state. */
+export function snapshotCollector(name: string): Collector {
+  return {
+    types: [name],
+    async collect() {
+      const p = lookup(name);
+      if (!p) return [];
+      const profile = await p.snapshot();
+      return [{ type: name, profile }];
+    },
+    close() {},
+  };
+}
+
+/**
+ * A cumulative profile (block, mutex, threadcreate): every period sends what happened in it, the
+ * delta between this snapshot and the previous one, as Go's tools and Pyroscope expect.
+ */
+export function deltaCollector(name: string): Collector {
+  let previous: Promise<Profile | undefined> = snapshotOf(name);
+  return {
+    types: [name],
+    async collect() {
+      const before = await previous;
+      const current = snapshotOf(name);
+      previous = current;
+      const after = await current;
+      if (!after) return [];
+      if (!before) return [{ type: name, profile: after }];
+      const d = delta(before, after);
+      d.timeNanos = before.timeNanos;
+      d.durationNanos = Number(after.timeNanos - before.timeNanos);
+      return [{ type: name, profile: d }];
+    },
+    close() {},
+  };
+}
+
+async function snapshotOf(name: string): Promise<Profile | undefined> {
+  const p = lookup(name);
+  if (!p) return undefined;
+  const profile = await p.snapshot();
+  profile.timeNanos = nowNanos();
+  return profile;
+}

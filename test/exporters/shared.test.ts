@@ -1,0 +1,70 @@
+import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { BoundedQueue, LogOnce, backoffMillis, isRetryableStatus, parseRetryAfter, DEFAULT_BACKOFF } from '../../exporters/shared';
+
+describe('exporters/shared', () => {
+  it('backoff doubles up to the cap, jitter only shortens, Retry-After wins when longer (capped)', () => {
+    const p = { ...DEFAULT_BACKOFF, initialBackoffMillis: 100, maxBackoffMillis: 1000, maxRetryAfterMillis: 5000, jitter: 0.5 };
+    expect([1, 2, 3, 4, 5, 10].map((a) => backoffMillis(p, a, undefined, () => 0))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect(backoffMillis(p, 3, undefined, () => 1)).toBe(200);
+    for (let i = 0; i < 100; i++) {
+      const d = backoffMillis(p, 2, undefined);
+      expect(d).toBeGreaterThanOrEqual(100);
+      expect(d).toBeLessThanOrEqual(200);
+    }
+    expect(backoffMillis(p, 1, 3000, () => 0)).toBe(3000);
+    expect(backoffMillis(p, 1, 60_000, () => 0)).toBe(5000);
+    expect(backoffMillis(p, 4, 10, () => 0)).toBe(800);
+  });
+
+  it.each([
+    ['120', 120_000],
+    [' 3 ', 3000],
+    [['7'], 7000],
+    ['Thu, 01 Jan 1970 00:00:10 GMT', 9000],
+    ['Thu, 01 Jan 1970 00:00:00 GMT', 0],
+    ['soon', undefined],
+    [undefined, undefined],
+    ['-5', undefined],
+  ])('parseRetryAfter(%j)', (v, want) => {
+    expect(parseRetryAfter(v as string, 1000)).toBe(want);
+  });
+
+  it('retries 429 and 5xx only', () => {
+    expect([400, 401, 404, 413, 415, 422, 429, 500, 502, 503, 504].filter(isRetryableStatus)).toEqual([429, 500, 502, 503, 504]);
+  });
+
+  it('bounded queue: evicts the oldest by count and bytes, refuses an oversized item, retries keep their place', () => {
+    const q = new BoundedQueue<{ id: number; bytes: number }>(3, 100);
+    expect(q.push({ id: 1, bytes: 10 })).toEqual([]);
+    q.push({ id: 2, bytes: 10 });
+    q.push({ id: 3, bytes: 10 });
+    expect(q.push({ id: 4, bytes: 10 }).map((x) => x.id)).toEqual([1]);
+    expect(q.push({ id: 5, bytes: 80 }).map((x) => x.id)).toEqual([2]);
+    expect([q.length, q.bytes]).toEqual([3, 100]);
+    expect(q.push({ id: 6, bytes: 101 }).map((x) => x.id)).toEqual([6]);
+    const head = q.shift()!;
+    expect(head.id).toBe(3);
+    expect(q.push({ id: 7, bytes: 15 }).map((x) => x.id)).toEqual([4]);
+    // Back at the head it is the oldest, so it is the one evicted when the bound breaks.
+    expect(q.unshift(head).map((x) => x.id)).toEqual([3]);
+    expect(q.drain().map((x) => x.id)).toEqual([5, 7]);
+    expect(q.bytes).toBe(0);
+  });
+
+  it('LogOnce logs a kind once, then at 10, 100, ... repeats', () => {
+    const lines: string[] = [];
+    diag.setLogger({ error: (...a) => void lines.push(a.join(' ')), warn: (...a) => void lines.push(a.join(' ')), info: () => undefined, debug: () => undefined, verbose: () => undefined }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+    try {
+      const log = new LogOnce('otelprof/test');
+      for (let i = 0; i < 150; i++) log.warn('a', 'collector down');
+      log.error('b', 'rejected');
+      expect(lines).toHaveLength(4);
+      expect(lines[0]).toContain('otelprof/test');
+      expect(lines[1]).toContain('collector down (repeated 10 times)');
+      expect(lines[2]).toContain('(repeated 100 times)');
+      expect(log.count('a')).toBe(150);
+    } finally {
+      diag.disable();
+    }
+  });
+});
