@@ -37,7 +37,19 @@ function generateProto() {
     runNode(cli('protobufjs-cli', 'bin/pbjs'), ['-t', 'static-module', '-w', 'commonjs', '--no-verify',
       '--no-delimited', '--force-number', '-o', `${base}.js`, path.join('proto', file)]);
     runNode(cli('protobufjs-cli', 'bin/pbts'), ['-o', `${base}.d.ts`, `${base}.js`]);
+    dropUnusedLongImport(`${base}.d.ts`);
   }
+}
+
+/**
+ * pbts always writes `import Long = require("long")`; with --force-number nothing uses it, and
+ * leaving it would make our published declarations need the `long` package (not a dependency).
+ */
+function dropUnusedLongImport(dts) {
+  const importLine = /^import Long = require\("long"\);\n/m;
+  const text = fs.readFileSync(dts, 'utf8');
+  const withoutImport = text.replace(importLine, '');
+  if (withoutImport !== text && !/\bLong\b/.test(withoutImport)) fs.writeFileSync(dts, withoutImport);
 }
 
 /** tsc -p tsconfig.build.json, then copy the generated protobuf code next to the compiled sources. */

@@ -12,10 +12,14 @@ export {
   UninitializedProfileError, ProfileNotAvailableError,
 } from './profiles';
 export {
-  ProfilingSpanProcessor, ProfilingContextManager, withProfiling, resourceToSeriesLabels, RESOURCE_LABEL_KEYS,
+  ProfilingSpanProcessor, profilingContextManager, withProfiling, resourceToSeriesLabels, RESOURCE_LABEL_KEYS,
   PROFILE_ID_ATTRIBUTE, otelSdkResource, threadContextSupport, processContextAttributes, OtelApiError,
   OtelSdkIncompatibleError,
 } from './otel';
 export type {
   ProfilingSpanProcessorOptions, WithProfilingOptions, SpanLabelScope, ResourceLike, SeriesLabels, ThreadContextSupport,
 } from './otel';
+export { setMutexProfileFraction } from './profiles';
+export { setBlockProfileRate, DEFAULT_BLOCK_PROFILE_RATE_NANOS, enableGoroutineStacks, disableGoroutineStacks } from './sampler';
+export type { GoroutineStacksOptions } from './sampler';
+export { Mutex, RWMutex, Semaphore, UnlockOfUnlockedError } from './sync';

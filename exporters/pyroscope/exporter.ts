@@ -1,4 +1,4 @@
-import { encodeGzip } from '../../src/pprof';
+import { encode, gzip } from '../../src/pprof';
 import { Delivery, type DeliveryItem } from '../shared/delivery';
 import { LogOnce } from '../shared/log-once';
 import { SelfMetrics } from '../shared/self-metrics';
@@ -9,6 +9,8 @@ import { resolvePyroscopeOptions, type PyroscopeExporterOptions, type ResolvedPy
 import { encodePushRequest, ingestPath, prepareProfile, type PreparedProfile } from './requests';
 
 const PUSH_PATH = '/push.v1.PusherService/Push';
+/** Pyroscope's default `ingestion_burst_size_mb`: a bigger single profile is always refused (429). */
+const PYROSCOPE_BURST_BYTES = 2 << 20;
 
 /**
  * Uploads each period's profiles to Grafana Pyroscope: by default one Push API call
@@ -100,7 +102,11 @@ export class PyroscopeExporter implements ProfileExporter {
     const out = await Promise.all(batch.profiles.map(async (tp) => {
       try {
         const prepared = prepareProfile(tp, batch.seriesLabels ?? {}, this._opts.route, this._sanitizer);
-        return { ...prepared, raw: await encodeGzip(prepared.profile) };
+        const bytes = encode(prepared.profile);
+        if (bytes.byteLength > PYROSCOPE_BURST_BYTES) {
+          this._log.warn('profile-too-big', `otelprof: the ${tp.type} profile is ${(bytes.byteLength / 1048576).toFixed(1)} MiB uncompressed; Pyroscope's default ingestion burst (2 MiB) refuses larger profiles with 429 and 4 MiB is its size limit`);
+        }
+        return { ...prepared, raw: await gzip(bytes) };
       } catch (err) {
         this._log.error(`invalid-${String(tp?.type)}`, `otelprof: ${String(tp?.type)} profile dropped: ${err instanceof Error ? err.message : String(err)}`);
         this._metrics.dropped(1, 'invalid');

@@ -10,7 +10,7 @@ export {
   type ProfilingSpanProcessorOptions,
   type SpanProcessorLike,
 } from './span-processor';
-export { ProfilingContextManager, isProfilingContextManager } from './context-manager';
+export { profilingContextManager, isProfilingContextManager } from './context-manager';
 export { withProfiling, type WithProfilingOptions } from './node-sdk';
 export {
   resourceToSeriesLabels,

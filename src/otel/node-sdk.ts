@@ -6,7 +6,7 @@
 import type { ContextManager } from '@opentelemetry/api';
 import { diag } from '@opentelemetry/api';
 import { dirname, join } from 'node:path';
-import { isProfilingContextManager, ProfilingContextManager } from './context-manager';
+import { profilingContextManager } from './context-manager';
 import { OtelSdkIncompatibleError } from './errors';
 import { checkOtelApi, requireOtelPackage } from './otel-api-check';
 import { isProfilingSpanProcessor, ProfilingSpanProcessor, type ProfilingSpanProcessorOptions } from './span-processor';
@@ -73,17 +73,12 @@ function sdkDefaultProcessors(opts: SdkOptionFields): unknown[] {
   return fromEnv(undefined);
 }
 
-function profilingContextManager(cm: ContextManager | null | undefined): ContextManager | null {
+function sdkContextManager(cm: ContextManager | null | undefined): ContextManager | null {
   if (cm === null) {
-    logger.debug('withProfiling: contextManager is null; wrap yours in ProfilingContextManager for span labels');
+    logger.debug('withProfiling: contextManager is null; pass yours through profilingContextManager() for thread context');
     return null;
   }
-  if (isProfilingContextManager(cm)) return cm;
-  if (cm !== undefined) return new ProfilingContextManager(cm);
-  const { AsyncLocalStorageContextManager } = requireOtelPackage<{
-    AsyncLocalStorageContextManager: new () => ContextManager;
-  }>('@opentelemetry/context-async-hooks', 'withProfiling()');
-  return new ProfilingContextManager(new AsyncLocalStorageContextManager());
+  return profilingContextManager(cm);
 }
 
 /**
@@ -94,12 +89,12 @@ function profilingContextManager(cm: ContextManager | null | undefined): Context
  *   processor for `traceExporter`, or the ones `OTEL_TRACES_EXPORTER` & co. configure, so
  *   env-configured exporters keep working. If that list is empty (`OTEL_TRACES_EXPORTER=none`),
  *   nothing is added and tracing stays off, as the SDK decided.
- * - `contextManager` is wrapped in a {@link ProfilingContextManager} (the SDK default,
+ * - `contextManager` goes through `profilingContextManager()` (the SDK default,
  *   `AsyncLocalStorageContextManager`, when unset; left alone when `null`).
  * - With `profiling.threadContext`, OTEP-4947 thread context is published where supported.
  *
- * Idempotent: options that already hold a ProfilingSpanProcessor / ProfilingContextManager keep
- * them and get no second one. Registers nothing globally itself (NodeSDK's `start()` does).
+ * Idempotent: options that already hold a ProfilingSpanProcessor or an instrumented context
+ * manager keep them and get no second one. Registers nothing globally itself (NodeSDK's `start()` does).
  *
  * @throws OtelApiError `PPROF_ERR_OTEL_API_MISSING` / `PPROF_ERR_OTEL_API_INCOMPATIBLE` when
  *   `@opentelemetry/api`, `@opentelemetry/sdk-node` or `@opentelemetry/context-async-hooks` is
@@ -122,7 +117,7 @@ export function withProfiling<T extends object>(options?: T, profiling: WithProf
   }
   // The deprecated single processor is now in the list; leaving it would make NodeSDK warn.
   delete opts.spanProcessor;
-  opts.contextManager = profilingContextManager(opts.contextManager);
+  opts.contextManager = sdkContextManager(opts.contextManager);
   if (profiling.threadContext === true) enableThreadContext();
   return opts;
 }

@@ -14,3 +14,9 @@ export { startHeapSampler, stopHeapSampler, heapSamplerState, takeHeapSnapshot, 
 export type { HeapSamplerOptions } from './heap-sampler';
 export { requestedBackend } from './backend-select';
 export { mapFrame, prepareSourceMaps } from './source-maps';
+export { setBlockProfileRate, blockProfileRate, flushBlockProfile, blockRecords, DEFAULT_BLOCK_PROFILE_RATE_NANOS } from './loop-block';
+export {
+  enableGoroutineStacks, disableGoroutineStacks, goroutineStacksEnabled, activeResourceCount, activeResourceTypes,
+} from './async-resources';
+export type { GoroutineStacksOptions, LiveAsyncResource } from './async-resources';
+export { startWorkerTracking, workersCreated } from './workers';

@@ -45,7 +45,7 @@ beforeAll(async () => {
 
 const rows = Object.entries(PUBLISHED).flatMap(([msg, fields]) => Object.entries(fields).map(([f, spec]) => [msg, f, ...spec] as const));
 
-test.each(rows)('%s.%s = %i (%s)', (msg, field, id, type, repeated) => {
+test.each(rows.map((r) => [`${r[0]}.${r[1]}`, ...r] as const))('%s', (_name, msg, field, id, type, repeated) => {
   const t = root.lookupType(`opentelemetry.proto.${msg}`);
   // protobufjs keeps proto field names when loading with keepCase; it camelCases by default.
   const f = t.fields[field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())];

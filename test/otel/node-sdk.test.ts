@@ -1,9 +1,10 @@
 import { context, trace } from '@opentelemetry/api';
 import type { ContextManager } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ProfilingContextManager, ProfilingSpanProcessor, withProfiling } from '../../src';
 import { isProfilingSpanProcessor } from '../../src/otel';
@@ -40,24 +41,32 @@ describe('withProfiling(nodeSdkOptions)', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
-    const opts = withEnv(
-      {
-        OTEL_TRACES_EXPORTER: 'otlp',
-        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
-        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${port}/v1/traces`,
-      },
-      () => withProfiling({ serviceName: 'env-exporter-test' }),
-    ) as Opts;
-    expect(opts.spanProcessors?.map((p) => (p as object).constructor.name)).toEqual(['ProfilingSpanProcessor', 'BatchSpanProcessor']);
-    const sdk = new NodeSDK(opts as ConstructorParameters<typeof NodeSDK>[0]);
-    sdk.start();
-    let spanId = '';
-    trace.getTracer('t').startActiveSpan('root-op', (span) => {
-      spanId = span.spanContext().spanId;
-      span.end();
+    // A child process: the OTLP exporter loads its HTTP agent with a dynamic import jest's VM
+    // cannot run, and NodeSDK.start() registers process-global providers.
+    const fixtures = join(__dirname, 'fixtures');
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['-r', join(fixtures, 'register-ts.js'), join(fixtures, 'env-exporter-app.ts')],
+        {
+          cwd: join(__dirname, '..', '..'),
+          timeout: 60_000,
+          env: {
+            ...process.env,
+            OTEL_TRACES_EXPORTER: 'otlp',
+            OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+            OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${port}/v1/traces`,
+            OTEL_METRICS_EXPORTER: 'none',
+            OTEL_LOGS_EXPORTER: 'none',
+          },
+        },
+        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
+      );
     });
-    await sdk.shutdown();
+    server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
+    const { spanId, processors } = JSON.parse(out.trim().split('\n').pop() as string) as { spanId: string; processors: string[] };
+    expect(processors).toEqual(['ProfilingSpanProcessor', 'BatchSpanProcessor']);
     const all = bodies.join('\n');
     expect(all).toContain('"pyroscope.profile.id"');
     expect(all).toContain(spanId);
@@ -80,7 +89,8 @@ describe('withProfiling(nodeSdkOptions)', () => {
   it('wraps traceExporter in a batch processor, and takes the deprecated spanProcessor into the list', () => {
     const exporter = new InMemorySpanExporter();
     const a = withProfiling({ traceExporter: exporter }) as Opts;
-    expect(a.spanProcessors?.[1]).toBeInstanceOf(BatchSpanProcessor);
+    expect((a.spanProcessors?.[1] as object).constructor.name).toBe('BatchSpanProcessor');
+    expect((a.spanProcessors?.[1] as { _exporter?: unknown })._exporter).toBe(exporter);
     const single = new SimpleSpanProcessor(exporter);
     const b = withProfiling({ spanProcessor: single }) as Opts;
     expect(b.spanProcessors?.[1]).toBe(single);
