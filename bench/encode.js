@@ -213,7 +213,8 @@ function nextHeading(doc, start) {
   return i >= 0 ? i + 1 : doc.length;
 }
 
-main().then((r) => {
+module.exports = { makeInput, buildOurs, buildPprofFormat };
+if (require.main === module) main().then((r) => {
   const text = report(r);
   process.stdout.write(`${text}\n`);
   if (args.includes('--write')) writeResults(text);

@@ -19,7 +19,9 @@ export {
 export type {
   ProfilingSpanProcessorOptions, WithProfilingOptions, SpanLabelScope, ResourceLike, SeriesLabels, ThreadContextSupport,
 } from './otel';
-export { setMutexProfileFraction } from './profiles';
-export { setBlockProfileRate, DEFAULT_BLOCK_PROFILE_RATE_NANOS, enableGoroutineStacks, disableGoroutineStacks } from './sampler';
+export { setMutexProfileFraction, setBlockProfileRate } from './profiles';
+export { DEFAULT_BLOCK_PROFILE_RATE_NANOS, enableGoroutineStacks, disableGoroutineStacks } from './sampler';
 export type { GoroutineStacksOptions } from './sampler';
 export { Mutex, RWMutex, Semaphore, UnlockOfUnlockedError } from './sync';
+export { pprofHandler, servePprof, profileDescriptions } from './http';
+export type { PprofHandlerOptions, PprofRequestHandler, ServePprofOptions, PprofServer } from './http';

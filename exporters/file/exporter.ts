@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../../src/errors';
 import { LogOnce } from '../shared/log-once';
 import { knownKeys, positiveInt, str } from '../shared/options';
 import { SelfMetrics } from '../shared/self-metrics';
+import { withoutTracing } from '../shared/suppress-tracing';
 import { EXPORT_SUCCESS, exportFailure, type ExportResult, type ProfileBatch, type ProfileExporter } from '../types';
 import { PROFILE_FILE_PATTERN, profileFileName } from './naming';
 
@@ -57,7 +58,7 @@ export class FileExporter implements ProfileExporter {
       this._metrics.dropped(count, 'shutdown');
       return Promise.resolve(exportFailure('shutdown', new Error('FileExporter is shut down')));
     }
-    const run = this._chain.then(() => this._write(batch));
+    const run = this._chain.then(() => withoutTracing(() => this._write(batch)));
     this._chain = run;
     return run;
   }

@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
+import { withoutTracing } from './suppress-tracing';
 
 /** TLS settings for `https:` endpoints (PEM strings or buffers, as in `tls.connect`). */
 export interface TlsOptions {
@@ -72,13 +73,13 @@ export class HttpTransport {
     }, this._timeoutMillis);
     timer.unref();
     try {
-      const res = await this._pool.request({
+      const res = await withoutTracing(() => this._pool.request({
         path: this._basePath + request.path,
         method: 'POST',
         headers: { ...request.headers, 'content-length': String(request.body.byteLength) },
         body: request.body,
         signal: controller.signal,
-      });
+      }));
       const body = await readCapped(res.body, MAX_ERROR_BODY_BYTES);
       return { kind: 'response', status: res.statusCode, headers: res.headers, body };
     } catch (err) {

@@ -1,5 +1,5 @@
 /**
- * Who wants to know when the active OTel context changes through a ProfilingContextManager:
+ * Who wants to know when the active OTel context changes through a context manager instrumented by profilingContextManager():
  * the sampler's sample-context bridge and the OTEP-4947 thread-context publisher. Listeners live
  * on globalThis so a context manager from one copy of otelprof serves listeners of another.
  */

@@ -4,7 +4,7 @@
  * `trace_id` and `span_name`. Registered while at least one ProfilingSpanProcessor is alive.
  */
 import type { Context } from '@opentelemetry/api';
-import { registerSampleContextSource, type SampleContextSource } from '../sampler/sample-context';
+import { registerSampleContextSource, type SampleContextSource } from '../sampler';
 import { spanProfileOf, type SpanLabel, type SpanProfile } from './span-profile';
 
 /** The sampler source for span labels (one per process and copy of otelprof). */

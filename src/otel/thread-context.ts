@@ -108,9 +108,10 @@ class ThreadContextPublisher implements ContextSwitchListener {
 let unsubscribe: (() => void) | undefined;
 
 /**
- * Starts publishing the OTel thread context on every context switch made through a
- * `ProfilingContextManager`. Returns true if publishing is on, false (with a debug log) when
- * {@link threadContextSupport} says the runtime cannot; idempotent. Never throws.
+ * Starts publishing the OTel thread context on every context switch made through a context
+ * manager instrumented by `profilingContextManager()`. Returns true if publishing is on, false
+ * (with a debug log) when {@link threadContextSupport} says the runtime cannot; idempotent.
+ * Never throws.
  */
 export function enableThreadContext(): boolean {
   if (unsubscribe !== undefined) return true;

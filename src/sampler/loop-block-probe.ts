@@ -48,6 +48,14 @@ export class LoopProbe {
     if (this._timer !== undefined) this._tick();
   }
 
+  /**
+   * Restarts the gap measurement now: the time since the last tick is not examined. Used after
+   * the collector's own snapshot-time read of the sampler, which must not show up as a stall.
+   */
+  restartGap(): void {
+    this._last = monotonicMicros();
+  }
+
   private _tick(): void {
     const now = monotonicMicros();
     const last = this._last;

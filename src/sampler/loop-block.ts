@@ -39,10 +39,6 @@ interface BusySample {
   readonly context: unknown;
 }
 
-const UNATTRIBUTED: readonly StackFrame[] = Object.freeze([
-  Object.freeze({ functionName: '(event loop stall: no CPU samples)', fileName: '', line: 0, column: 0 }),
-]);
-
 class BlockCollector {
   readonly records = new ContentionRecords();
   rateNanos = 0;
@@ -97,6 +93,9 @@ class BlockCollector {
     if (this._window === undefined) return;
     this._probe.check();
     this._rotate();
+    // Reading V8's profile takes a few ms (more on a loaded box); that is the reader's cost, not
+    // the application's, so it is not measured as a stall.
+    this._probe.restartGap();
   }
 
   private _rotate(): void {
@@ -145,11 +144,9 @@ class BlockCollector {
   private _attribute(c: StallCandidate): void {
     const inStall = this._samples.filter((s) => s.micros > c.startMicros && s.micros <= c.endMicros);
     const threshold = this.rateNanos > 0 ? this.rateNanos : DEFAULT_BLOCK_PROFILE_RATE_NANOS;
-    if (inStall.length === 0) {
-      const delay = (c.endMicros - c.startMicros) * 1000;
-      if (delay >= threshold && this._window === undefined) this.records.add(UNATTRIBUTED, [], 1, Math.round(delay));
-      return;
-    }
+    // No busy sample: the loop was idle and the timer late anyway (the host starved the
+    // process), which no JS code caused.
+    if (inStall.length === 0) return;
     // The stall began at most one sampling interval before its first busy sample.
     const begin = Math.max(c.startMicros, inStall[0].micros - this._intervalNanos / 1000);
     const delayNanos = (c.endMicros - begin) * 1000;

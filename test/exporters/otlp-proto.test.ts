@@ -9,7 +9,10 @@ import path from 'node:path';
 import protobuf from 'protobufjs';
 
 const PUBLISHED: Record<string, Record<string, [number, string, boolean?]>> = {
-  'collector.profiles.v1development.ExportProfilesServiceRequest': { resource_profiles: [1, 'ResourceProfiles', true], dictionary: [2, 'ProfilesDictionary'] },
+  'collector.profiles.v1development.ExportProfilesServiceRequest': {
+    resource_profiles: [1, 'opentelemetry.proto.profiles.v1development.ResourceProfiles', true],
+    dictionary: [2, 'opentelemetry.proto.profiles.v1development.ProfilesDictionary'],
+  },
   'profiles.v1development.ProfilesDictionary': {
     mapping_table: [1, 'Mapping', true], location_table: [2, 'Location', true], function_table: [3, 'Function', true], link_table: [4, 'Link', true],
     string_table: [5, 'string', true], attribute_table: [6, 'KeyValueAndUnit', true], stack_table: [7, 'Stack', true],

@@ -1,11 +1,12 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '../../exporters/types';
+import { ProfileBuilder } from '../../src/pprof';
 import { PyroscopeExporter, type PyroscopeExporterOptions } from '../../exporters/pyroscope';
 import { startPyroscopeCollector, type PyroscopeCollector } from '../support/pyroscope-collector';
 import { batchOf, trackUnhandled } from './pyroscope-fixtures';
 import { testMeter } from './pyroscope-metrics-helper';
 
-const FAST: PyroscopeExporterOptions = { initialBackoffMillis: 20, maxBackoffMillis: 100, jitter: 0, timeoutMillis: 500, maxAttempts: 1000 };
+const FAST: PyroscopeExporterOptions = { initialBackoffMillis: 20, maxBackoffMillis: 100, jitter: 0, timeoutMillis: 10_000, maxAttempts: 1000 };
 
 /** Every stored series is unique per (period, name): nothing was sent twice after a success. */
 function expectNoDuplicates(c: PyroscopeCollector): void {
@@ -70,13 +71,13 @@ describe.each(['push', 'ingest'] as const)('PyroscopeExporter reliable delivery 
   });
 
   it('times out a hanging collector and retries', async () => {
-    make({ timeoutMillis: 300 });
+    make({ timeoutMillis: 1000 });
     collector.failNext({ kind: 'hang' });
     const r = await exporter.export(batchOf(['wall']));
     expect(r.code).toBe(ExportResultCode.SUCCESS);
     expect(collector.requests.map((x) => x.fault ?? x.status)).toEqual(['hang', 200]);
     expect(collector.series).toHaveLength(1);
-    expect(logs.some((l) => l.includes('timed out after 300 ms'))).toBe(true);
+    expect(logs.some((l) => l.includes('timed out after 1000 ms'))).toBe(true);
   });
 
   it('retries reset connections', async () => {
@@ -104,6 +105,19 @@ describe.each(['push', 'ingest'] as const)('PyroscopeExporter reliable delivery 
     expect(collector.series.map((s) => s.timeNanos)).toEqual([periodStart(5), periodStart(6), periodStart(7)]);
     expect(await meter.sum('otelprof.exporter.dropped', { reason: 'queue_full' })).toBe(5);
     expect(logs.filter((l) => l.includes('export queue full'))).toHaveLength(1);
+  });
+
+  it('keeps every period through several periods of 500s and delivers them in order once it recovers', async () => {
+    make({ flushTimeoutMillis: 50 });
+    collector.setFault({ kind: 'status', status: 500 });
+    const results = [0, 1, 2].map((i) => exporter.export(batchOf(['cpu', 'wall'], { startNanos: periodStart(i) })));
+    await exporter.forceFlush();
+    await collector.waitFor(() => collector.requests.length >= 6);
+    collector.setFault(undefined);
+    expect((await Promise.all(results)).map((r) => r.code)).toEqual([0, 0, 0]);
+    const cpu = collector.series.filter((x) => x.labels.__name__ === 'process_cpu').map((x) => x.timeNanos);
+    expect(cpu).toEqual([periodStart(0), periodStart(1), periodStart(2)]);
+    expect(collector.series).toHaveLength(6);
   });
 
   it('keeps memory bounded by bytes while the collector is down', async () => {
@@ -173,6 +187,17 @@ describe.each(['push', 'ingest'] as const)('PyroscopeExporter reliable delivery 
     expect(await pending).toMatchObject({ code: ExportResultCode.FAILED, reason: 'shutdown' });
     expect(await meter.sum('otelprof.exporter.dropped', { reason: 'shutdown' })).toBe(1);
     collector.setFault(undefined);
+  });
+
+  it('warns about a profile over Pyroscope\'s 2 MiB burst, which the server refuses with 429', async () => {
+    make({ maxAttempts: 2 });
+    const b = new ProfileBuilder({ sampleTypes: [{ type: 'goroutine', unit: 'count' }], periodType: { type: 'goroutine', unit: 'count' }, period: 1 });
+    for (let i = 0; i < 2500; i++) b.addSample([{ functionName: `f${i}_${'x'.repeat(1000)}`, fileName: 'big.js', line: 1, column: 1 }], [1]);
+    const r = await exporter.export({ startNanos: periodStart(0), endNanos: periodStart(1), profiles: [{ type: 'goroutine', profile: b.build() }], seriesLabels: { service_name: 'big' } });
+    expect(r).toMatchObject({ code: ExportResultCode.FAILED, reason: 'dropped' });
+    expect(collector.requests.map((x) => x.status)).toEqual([429, 429]);
+    expect(logs.some((l) => l.includes('MiB uncompressed'))).toBe(true);
+    expect(collector.series).toHaveLength(0);
   });
 
   it('forceFlush waits for queued periods', async () => {

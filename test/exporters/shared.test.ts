@@ -68,3 +68,33 @@ describe('exporters/shared', () => {
     }
   });
 });
+
+describe('exporters/shared transport', () => {
+  it('sends with tracing suppressed, so instrumentations do not trace otelprof uploads', async () => {
+    const { context } = await import('@opentelemetry/api');
+    const { isTracingSuppressed } = await import('@opentelemetry/core');
+    const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+    const dc = await import('node:diagnostics_channel');
+    const { createServer } = await import('node:http');
+    const { HttpTransport } = await import('../../exporters/shared');
+    const server = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const cm = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(cm);
+    const seen: boolean[] = [];
+    const onCreate = (): void => void seen.push(isTracingSuppressed(context.active()));
+    dc.subscribe('undici:request:create', onCreate);
+    const t = new HttpTransport({ endpoint: new URL(`http://127.0.0.1:${(server.address() as { port: number }).port}`), timeoutMillis: 5000, keepAliveMillis: 1000 });
+    try {
+      const res = await t.post({ path: '/x', headers: {}, body: new Uint8Array([1]) });
+      expect(res).toMatchObject({ kind: 'response', status: 200, body: 'ok' });
+      expect(seen).toEqual([true]);
+      expect(isTracingSuppressed(context.active())).toBe(false);
+    } finally {
+      dc.unsubscribe('undici:request:create', onCreate);
+      context.disable();
+      await t.close();
+      server.close();
+    }
+  });
+});

@@ -2,7 +2,8 @@ import { createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { EventEmitter } from 'node:events';
-import { ProfilingContextManager } from '../../src';
+import { profilingContextManager } from '../../src';
+import { isProfilingContextManager } from '../../src/otel';
 import { addContextSwitchListener, hasContextSwitchListeners } from '../../src/otel';
 
 const KEY = createContextKey('test.name');
@@ -18,8 +19,8 @@ function recorder() {
   return { events, off };
 }
 
-describe('ProfilingContextManager', () => {
-  const cm = new ProfilingContextManager(new AsyncLocalStorageContextManager()).enable();
+describe('profilingContextManager()', () => {
+  const cm = profilingContextManager(new AsyncLocalStorageContextManager()).enable();
   afterAll(() => cm.disable());
 
   it('tells listeners the entered context before fn runs and the restored one after, nested', () => {
@@ -92,10 +93,14 @@ describe('ProfilingContextManager', () => {
     expect(seen).toEqual(['async']);
   });
 
-  it('wrapping the same inner manager twice notifies once', () => {
+  it('instruments in place, once: the same object comes back and notifies once', () => {
     const inner = new AsyncLocalStorageContextManager();
-    const a = new ProfilingContextManager(inner);
-    const b = new ProfilingContextManager(inner);
+    expect(isProfilingContextManager(inner)).toBe(false);
+    const a = profilingContextManager(inner);
+    const b = profilingContextManager(a);
+    expect(a).toBe(inner);
+    expect(b).toBe(inner);
+    expect(isProfilingContextManager(inner)).toBe(true);
     const { events, off } = recorder();
     try {
       b.with(named('once'), () => a.active());
@@ -105,10 +110,36 @@ describe('ProfilingContextManager', () => {
     expect(events).toEqual(['enter once', 'exit root']);
   });
 
+  it('defaults to a new AsyncLocalStorageContextManager', () => {
+    const cm2 = profilingContextManager();
+    expect(cm2).toBeInstanceOf(AsyncLocalStorageContextManager);
+    expect(isProfilingContextManager(cm2)).toBe(true);
+  });
+
+  it('a later wrapper of with() (such as the sampler bridge) still sees bound calls', () => {
+    const inner = profilingContextManager(new AsyncLocalStorageContextManager());
+    const seen: string[] = [];
+    const mine = inner.with;
+    inner.with = function (this: typeof inner, ctx, fn, thisArg, ...args) {
+      seen.push(`outer ${nameOf(ctx)}`);
+      return mine.call(this, ctx, fn, thisArg, ...args);
+    } as typeof inner.with;
+    const { events, off } = recorder();
+    try {
+      inner.bind(named('b'), () => undefined)();
+    } finally {
+      off();
+    }
+    expect(seen).toEqual(['outer b']);
+    expect(events).toEqual(['enter b', 'exit root']);
+  });
+
   it('forwards attach() when the inner manager has it and notifies enter/exit', () => {
-    const inner = new AsyncLocalStorageContextManager() as AsyncLocalStorageContextManager & { attach?: unknown };
-    const pcm = new ProfilingContextManager(inner) as ProfilingContextManager & { attach?: (c: Context) => { dispose(): void } };
-    expect(typeof pcm.attach).toBe(typeof inner.attach);
+    const hasAttach = typeof (AsyncLocalStorageContextManager.prototype as { attach?: unknown }).attach === 'function';
+    const pcm = profilingContextManager(new AsyncLocalStorageContextManager()) as AsyncLocalStorageContextManager & {
+      attach?: (c: Context) => { dispose(): void };
+    };
+    expect(typeof pcm.attach === 'function').toBe(hasAttach);
     if (typeof pcm.attach !== 'function') return; // API < 1.10: nothing to forward (checked above)
     const { events, off } = recorder();
     try {

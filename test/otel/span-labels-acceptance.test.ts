@@ -27,6 +27,7 @@ interface AppResult {
   samples: AppSample[];
   spans: AppSpan[];
   sent: string[][];
+  pprof: Array<{ client: number; spanId: string; traceId: string; count: number }>;
 }
 
 const CLIENTS = 8;
@@ -105,6 +106,18 @@ describe(`span labels on CPU samples (acceptance)`, () => {
     for (const s of app.spans) {
       expect(s.attributes['pyroscope.profile.id']).toBe(s.kind === SERVER_KIND ? s.spanId : undefined);
     }
+  });
+
+  it('the encoded cpu pprof (decoded by pprof-format) carries the same span and trace ids', () => {
+    const raw = new Map<string, number>();
+    for (const s of app.samples) {
+      const key = `${s.client}/${s.labels.span_id ?? ''}/${s.labels.trace_id ?? ''}`;
+      raw.set(key, (raw.get(key) ?? 0) + 1);
+    }
+    const fromPprof = new Map(app.pprof.map((c) => [`${c.client}/${c.spanId}/${c.traceId}`, c.count]));
+    expect(fromPprof.size).toBeGreaterThan(CLIENTS);
+    // The cpu view drops idle samples only; in-handler samples are never idle.
+    expect(fromPprof).toEqual(raw);
   });
 
   it('an unsampled trace leaves no ids in samples and exports no span', () => {

@@ -10,11 +10,11 @@ import {
   ParentBasedSampler,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { ProfilingContextManager, ProfilingSpanProcessor, PROFILE_ID_ATTRIBUTE } from '../../src';
+import { profilingContextManager, ProfilingSpanProcessor, PROFILE_ID_ATTRIBUTE } from '../../src';
 import { spanProfileOf, type SpanLabelScope } from '../../src/otel';
 
 const w3c = new W3CTraceContextPropagator();
-const cm = new ProfilingContextManager(new AsyncLocalStorageContextManager()).enable();
+const cm = profilingContextManager(new AsyncLocalStorageContextManager()).enable();
 
 beforeAll(() => {
   context.setGlobalContextManager(cm);

@@ -6,7 +6,7 @@
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { ProfilingContextManager, ProfilingSpanProcessor, processContextAttributes, threadContextSupport } from '../../src';
+import { profilingContextManager, ProfilingSpanProcessor, processContextAttributes, threadContextSupport } from '../../src';
 import { currentThreadContext, disableThreadContext, enableThreadContext } from '../../src/otel';
 
 const major = Number(process.versions.node.split('.')[0]);
@@ -17,7 +17,7 @@ type Rec = { debugBytes(): Uint8Array };
 const hex = (rec: unknown): string => Buffer.from((rec as Rec).debugBytes()).toString('hex');
 
 describe('OTel thread context (OTEP 4947)', () => {
-  const cm = new ProfilingContextManager(new AsyncLocalStorageContextManager()).enable();
+  const cm = profilingContextManager(new AsyncLocalStorageContextManager()).enable();
   const tracer = new BasicTracerProvider({ spanProcessors: [new ProfilingSpanProcessor()] }).getTracer('t');
   beforeAll(() => context.setGlobalContextManager(cm));
   afterAll(() => {

@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { lookup } from '../../src/profiles';
-import { setBlockProfileRate, blockProfileRate } from '../../src/sampler/loop-block';
+import { blockProfileRate } from '../../src/sampler/loop-block';
+import { setBlockProfileRate } from '../../src/profiles';
+import { labels, runWithLabels } from '../../src/labels';
 import { delta, decode, encode } from '../../src/pprof';
 import { goPprofOn } from '../support/go-pprof';
 import { collect, decodeSamples, sumFor } from './helpers';
@@ -94,6 +96,20 @@ describe('block profile (event-loop stalls)', () => {
     expect(text).toMatch(/^--- contention:\ncycles\/second=1000000000\n\d+ \d+ @ 0x/);
     const topText = await goPprofOn(text, ['-top']);
     expect(topText).toMatch(/Type: delay/);
+  });
+
+  it('keeps the labels of the blocking code', async () => {
+    setBlockProfileRate(20_000_000);
+    await turns(30);
+    const before = decode(await collect(block(), 0));
+    runWithLabels(labels('op', 'import-batch'), () => slowParse(50));
+    await turns(12);
+    const after = decode(await collect(block(), 0));
+    const { samples } = decodeSamples(encode(delta(before, after)));
+    const slow = samples.filter((s) => s.stack.includes('slowParse'));
+    expect(slow.length).toBeGreaterThan(0);
+    const labelled = slow.filter((s) => s.labels.op === 'import-batch').reduce((a, s) => a + s.values[1], 0);
+    expect(labelled).toBeGreaterThanOrEqual(0.8 * slow.reduce((a, s) => a + s.values[1], 0));
   });
 
   it('records nothing while off', async () => {

@@ -12,12 +12,14 @@ export function burn(ms: number): number {
 
 // A long body keeps V8 from inlining the burners into their callers (inlined frames can vanish
 // from V8's CPU profiles), so their names stay on the sampled stacks.
+let fresh = 0;
 const BIG_BODY = Array.from({ length: 80 }, (_, i) => `x += Math.sqrt(x + ${i});`).join('\n');
 
 /** A function named `name` that burns CPU itself (it is the leaf) for about `ms` of wall time. */
 export function namedBurner(name: string): (ms: number) => number {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function(`return function ${name}(ms) {
+  // A unique comment defeats V8's compilation cache: every call makes a never-optimized function.
+  return new Function(`/* ${fresh++} */ return function ${name}(ms) {
     const end = Date.now() + ms;
     let x = 0;
     while (Date.now() < end) { ${BIG_BODY} }
@@ -28,7 +30,7 @@ export function namedBurner(name: string): (ms: number) => number {
 /** A function named `name` doing `n` fixed units of CPU work (independent of scheduling). */
 export function namedWorker(name: string): (n: number) => number {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function(`return function ${name}(n) {
+  return new Function(`/* ${fresh++} */ return function ${name}(n) {
     let x = 0;
     for (let k = 0; k < n; k++) { ${BIG_BODY} }
     return x;

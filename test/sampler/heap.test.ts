@@ -1,0 +1,111 @@
+/**
+ * heap / allocs built-ins and writeHeapProfile: Go's sample types, readable by `go tool pprof`
+ * (proto and debug=1 text), allocating functions found, one mode per sampler, both backends.
+ */
+import { lookup, writeHeapProfile, InvalidArgumentError } from '../../src';
+import { heapSamplerState, objectSize, startHeapSampler, stopHeapSampler, takeHeapSnapshot } from '../../src/sampler/heap-sampler';
+import { goPprofOn } from '../support/go-pprof';
+import { decodeIndependent, sink } from './helpers';
+
+const retained: unknown[] = [];
+
+// Distinct names per allocation site, so stacks are easy to find in pprof output.
+function allocateRetained(n: number): void {
+  for (let i = 0; i < n; i++) retained.push({ a: i, b: [i, i + 1, i + 2], c: `s${i}` });
+}
+function allocateGarbage(n: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const o = { a: i, b: new Array(8).fill(i) };
+    sum += o.b.length;
+  }
+  return sum;
+}
+
+afterEach(() => {
+  stopHeapSampler();
+  retained.length = 0;
+});
+
+describe.each(['native', 'inspector'] as const)('%s backend, heap mode', (backend) => {
+  test('writeHeapProfile writes Go\'s heap shape with the retaining function on top', async () => {
+    startHeapSampler({ backend });
+    expect(heapSamplerState()).toMatchObject({ mode: 'heap', intervalBytes: 524288 });
+    allocateRetained(300_000);
+    const out = sink();
+    await writeHeapProfile(out.stream);
+    const p = decodeIndependent(out.bytes());
+    expect(p.sampleTypes).toEqual(['alloc_objects/count', 'alloc_space/bytes', 'inuse_objects/count', 'inuse_space/bytes']);
+    expect(p.periodType).toBe('space/bytes');
+    expect(p.period).toBe(524288);
+    const inuse = (fn: string): number => p.samples.filter((s) => s.functions.includes(fn)).reduce((a, s) => a + s.values[3], 0);
+    const total = p.samples.reduce((a, s) => a + s.values[3], 0);
+    // 300k small objects with arrays and strings: tens of MB estimated, most of the sampled heap.
+    expect(inuse('allocateRetained')).toBeGreaterThan(5_000_000);
+    expect(inuse('allocateRetained') / total).toBeGreaterThan(0.5);
+    expect(p.samples.every((s) => Object.keys(s.labels).every((k) => k === 'bytes'))).toBe(true);
+
+    const top = await goPprofOn(out.bytes(), ['-top', '-sample_index=inuse_space']);
+    expect(top).toContain('allocateRetained');
+  });
+
+  test('debug=1 writes legacy heap text that go tool pprof reads', async () => {
+    startHeapSampler({ backend });
+    allocateRetained(200_000);
+    const out = sink();
+    await lookup('heap')?.writeTo(out.stream, 1);
+    const text = out.bytes().toString('utf8');
+    expect(text).toMatch(/^heap profile: \d+: \d+ \[\d+: \d+\] @ heap\/1048576\n/);
+    // Frame comments carry the names; pprof itself symbolizes legacy text through /debug/pprof/symbol.
+    expect(text).toMatch(/#\t0x[0-9a-f]+\tallocateRetained\+0x[0-9a-f]+\t/);
+    const top = await goPprofOn(text, ['-top', '-sample_index=inuse_space']);
+    const total = /of ([\d.]+)MB total/.exec(top);
+    expect(total).not.toBeNull();
+    expect(Number(total?.[1])).toBeGreaterThan(5);
+  });
+});
+
+test.each(['native', 'inspector'] as const)('allocs mode (%s) keeps collected allocations and answers the allocs profile', async (backend) => {
+  startHeapSampler({ backend, mode: 'allocs' });
+  allocateGarbage(400_000);
+  const first = takeHeapSnapshot();
+  allocateGarbage(400_000);
+  const out = sink();
+  await lookup('allocs')?.writeTo(out.stream, 0);
+  const p = decodeIndependent(out.bytes());
+  expect(p.defaultSampleType).toBe('alloc_space');
+  const alloc = (fn: string): number => p.samples.filter((s) => s.functions.includes(fn)).reduce((a, s) => a + s.values[1], 0);
+  // Garbage is gone from the live heap, but allocs counts it; cumulative across reads.
+  const firstBytes = first.records.filter((r) => r.stack.some((f) => f.functionName === 'allocateGarbage')).reduce((a, r) => a + r.allocBytes, 0);
+  expect(firstBytes).toBeGreaterThan(5_000_000);
+  expect(alloc('allocateGarbage')).toBeGreaterThan(firstBytes * 1.4);
+  const top = await goPprofOn(out.bytes(), ['-top']);
+  expect(top).toContain('allocateGarbage');
+});
+
+test('the mode is chosen once: switching while running is refused', () => {
+  startHeapSampler({ mode: 'heap' });
+  expect(() => startHeapSampler({ mode: 'allocs' })).toThrow('heap sampler already runs in heap mode; cannot switch to allocs');
+  expect(() => startHeapSampler({ mode: 'heap' })).not.toThrow();
+});
+
+test.each([
+  [{ intervalBytes: 0 }, 'intervalBytes must be a positive integer (actual: 0)'],
+  [{ intervalBytes: 1.5 }, 'intervalBytes must be a positive integer (actual: 1.5)'],
+  [{ stackDepth: 0 }, 'stackDepth must be an integer from 1 to 1024 (actual: 0)'],
+  [{ mode: 'live' }, "mode must be 'heap' or 'allocs' (actual: live)"],
+])('bad heap options %j are rejected', (opts, message) => {
+  let err: unknown;
+  try {
+    startHeapSampler(opts as never);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(InvalidArgumentError);
+  expect((err as Error).message).toBe(message);
+});
+
+test.each([[1040, 1024], [16416, 16384], [80064, 16384]])('objectSize inverts V8 unsampling (%d at %d)', (reported, interval) => {
+  const s = objectSize(reported, interval);
+  expect(s / (1 - Math.exp(-s / interval))).toBeCloseTo(reported, 3);
+});
