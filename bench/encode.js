@@ -23,9 +23,9 @@ const SAMPLES = 50000;
 // ---- synthetic input: 5,000 distinct stacks over 2,000 frames, 50,000 samples, labels on a third.
 function makeInput() {
   let seed = 42;
-  const rnd = (n) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  const rnd = (n) => { seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff; return (seed >>> 8) % n; };
   const frames = Array.from({ length: 2000 }, (_, i) => ({
-    functionName: i % 17 === 0 ? '' : `module${i % 40}.function${i}`,
+    id: i, functionName: i % 17 === 0 ? '' : `module${i % 40}.function${i}`,
     fileName: `/srv/app/src/module${i % 40}/file${i % 97}.js`, line: 1 + rnd(400), column: 1 + rnd(80),
   }));
   const stacks = [];
@@ -33,7 +33,7 @@ function makeInput() {
   while (stacks.length < STACKS) {
     const depth = 8 + rnd(25);
     const s = Array.from({ length: depth }, () => frames[rnd(frames.length)]);
-    const key = s.map((f) => frames.indexOf(f)).join(',');
+    const key = s.map((f) => f.id).join(',');
     if (!seen.has(key)) { seen.add(key); stacks.push(s); }
   }
   const samples = Array.from({ length: SAMPLES }, (_, i) => ({
@@ -131,15 +131,37 @@ async function main() {
   return { input, a, runs, med, gz, encodeOnly, rawLen: raw.length };
 }
 
-/** Encode step alone, on prebuilt profiles (interleaved). */
+/**
+ * The same model encoded with the static code pbjs generates from proto/profile.proto: build the
+ * string table and message objects, then `Profile.encode(msg).finish()`. The alternative to the
+ * hand-driven Writer that src/pprof/encode.ts uses.
+ */
+function encodeGenerated(p) {
+  const { perftools } = require('../dist/proto/generated/profile');
+  const strings = ['']; const index = new Map([['', 0]]);
+  const s = (x) => { let i = index.get(x); if (i === undefined) { i = strings.length; strings.push(x); index.set(x, i); } return i; };
+  const vt = (v) => ({ type: s(v.type), unit: s(v.unit) });
+  const msg = {
+    sampleType: p.sampleTypes.map(vt),
+    sample: p.samples.map((x) => ({ locationId: x.locationIds, value: x.values, label: x.labels.map((l) => ({ key: s(l.key), str: l.str !== undefined ? s(l.str) : 0, num: l.num ?? 0, numUnit: l.numUnit ? s(l.numUnit) : 0 })) })),
+    location: p.locations.map((l) => ({ id: l.id, address: l.address, line: l.lines.map((ln) => ({ functionId: ln.functionId, line: ln.line, column: ln.column })) })),
+    function: p.functions.map((f) => ({ id: f.id, name: s(f.name), systemName: s(f.systemName), filename: s(f.filename), startLine: f.startLine })),
+    timeNanos: Number(p.timeNanos), durationNanos: p.durationNanos, periodType: p.periodType ? vt(p.periodType) : null, period: p.period,
+  };
+  msg.stringTable = strings;
+  return perftools.profiles.Profile.encode(msg).finish();
+}
+
+/** Encode step alone, on prebuilt profiles (interleaved): ours, pprof-format, generated static code. */
 async function encodeOnlyBench(input) {
   const p = buildOurs(input); const q = buildPprofFormat(input);
-  const t = { ours: [], pf: [] };
+  const t = { ours: [], pf: [], gen: [] };
   for (let r = 0; r < REPS * 2; r++) {
     let s = performance.now(); ours.encode(p); t.ours.push(performance.now() - s);
     s = performance.now(); q.encode(); t.pf.push(performance.now() - s);
+    s = performance.now(); encodeGenerated(p); t.gen.push(performance.now() - s);
   }
-  return { ours: median(t.ours), pf: median(t.pf) };
+  return { ours: median(t.ours), pf: median(t.pf), gen: median(t.gen) };
 }
 
 /** gzip of the encoded bytes: node:zlib async (threadpool), node:zlib sync, pako; levels 1 and 6. */
@@ -163,11 +185,12 @@ async function gzipBench(raw) {
 
 function report({ a, med, gz, encodeOnly, rawLen, runs }) {
   const cpu = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || os.cpus()[0]?.model || 'unknown';
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
   const ratio = med('pf', 'total') / med('ours', 'total');
   const lines = [
     `### Node ${process.version} (${new Date().toISOString().slice(0, 10)})`,
     '',
-    `Machine: ${os.cpus().length} CPUs (\`nproc\`), ${cpu}; shared with other jobs, so medians of ${REPS} interleaved runs.`,
+    `Machine: ${os.cpus().length} CPUs (\`nproc\`), ${cpu}; shared with other jobs (load average at the end: ${load}), so medians of ${REPS} interleaved runs.`,
     `Input: ${STACKS} distinct stacks (8-32 frames, 2,000 distinct frames), ${SAMPLES} samples, labels (span_id, span_name) on a third` +
       ` -> ${a.samples.length} merged samples, ${a.locations.length} locations, ${a.functions.length} functions; ${rawLen} bytes raw.`,
     '',
@@ -176,7 +199,10 @@ function report({ a, med, gz, encodeOnly, rawLen, runs }) {
     `| otelprof ProfileBuilder + encode + gzip | ${fmt(med('ours', 'build'))} | ${fmt(med('ours', 'encode'))} | ${fmt(med('ours', 'sync'))} | ${fmt(med('ours', 'total'))} | ${runs.ours[0].gz} |`,
     `| pprof-format (string-keyed maps) + Profile.encode + zlib.gzip | ${fmt(med('pf', 'build'))} | ${fmt(med('pf', 'encode'))} | ${fmt(med('pf', 'sync'))} | ${fmt(med('pf', 'total'))} | ${runs.pf[0].gz} |`,
     '',
-    `Total ratio pprof-format / otelprof: ${ratio.toFixed(2)}x. Encode step alone on prebuilt profiles: otelprof ${fmt(encodeOnly.ours)} ms, pprof-format ${fmt(encodeOnly.pf)} ms.`,
+    `Total ratio pprof-format / otelprof: ${ratio.toFixed(2)}x.`,
+    '',
+    `Encode step alone on prebuilt profiles (median ms): otelprof \`encode\` (protobufjs Writer driven by hand) ${fmt(encodeOnly.ours)},` +
+      ` pprof-format \`Profile.encode\` ${fmt(encodeOnly.pf)}, pbjs static code \`Profile.encode(msg).finish()\` incl. building the message objects ${fmt(encodeOnly.gen)}.`,
     '',
     '| gzip of the encoded profile (median ms) | level 1 (BestSpeed) | level 6 (default) |',
     '|---|---|---|',
@@ -194,7 +220,7 @@ function report({ a, med, gz, encodeOnly, rawLen, runs }) {
 function writeResults(text) {
   const file = path.join(__dirname, 'RESULTS.md');
   let doc = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmark results\n';
-  const intro = '## encode\n\nProduced by `node bench/encode.js --write` (after `node scripts/build.js`); see the script for the input.\n\n';
+  const intro = '## encode\n\nProduced by `node bench/encode.js --write` (after `node scripts/build.js`); see the script for the input.\n\n'; // first run only
   const start = doc.indexOf('## encode\n');
   let section = start >= 0 ? doc.slice(start, nextHeading(doc, start)) : intro;
   const major = `### Node ${process.version.split('.')[0]}`;

@@ -18,6 +18,7 @@
 const { once } = require('node:events');
 const fs = require('node:fs');
 const path = require('node:path');
+const { Writable } = require('node:stream');
 const { finished } = require('node:stream/promises');
 const otelprof = require('otelprof');
 const { summarize, haveGo } = require('./summarize');
@@ -147,6 +148,9 @@ async function main() {
   console.log(`otelprof main job on Node ${process.version}: API in this build: ${api.map((n) => `${n} ${has(n) ? 'yes' : 'no'}`).join(', ')}`);
 
   trackConnections();
+  // Go samples the heap from process start; otelprof's heap sampler starts on first use, so take
+  // one throwaway heap profile before the workload and the real one sees its allocations.
+  if (has('writeHeapProfile')) await otelprof.writeHeapProfile(new Writable({ write: (_chunk, _enc, done) => done() }));
   const cpu = has('startCPUProfile') ? fs.createWriteStream(path.join(outDir, 'cpu.pb.gz')) : undefined;
   if (cpu) await otelprof.startCPUProfile(cpu);
   const deadline = Date.now() + seconds * 1000;

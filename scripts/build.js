@@ -34,8 +34,10 @@ function generateProto() {
   for (const file of protos) {
     const base = path.join(generatedDir, file.replace(/\.proto$/, ''));
     if (mtime(`${base}.js`) > newestSchema && mtime(`${base}.d.ts`) > newestSchema) continue;
+    // One protobufjs root per file (-r): files sharing a package (otlp-*.proto) would otherwise
+    // overwrite each other's namespace object in the shared "default" root when both are loaded.
     runNode(cli('protobufjs-cli', 'bin/pbjs'), ['-t', 'static-module', '-w', 'commonjs', '--no-verify',
-      '--no-delimited', '--force-number', '-o', `${base}.js`, path.join('proto', file)]);
+      '--no-delimited', '--force-number', '-r', path.basename(file, '.proto'), '-o', `${base}.js`, path.join('proto', file)]);
     runNode(cli('protobufjs-cli', 'bin/pbts'), ['-o', `${base}.d.ts`, `${base}.js`]);
     dropUnusedLongImport(`${base}.d.ts`);
   }

@@ -25,3 +25,7 @@ export type { GoroutineStacksOptions } from './sampler';
 export { Mutex, RWMutex, Semaphore, UnlockOfUnlockedError } from './sync';
 export { pprofHandler, servePprof, profileDescriptions } from './http';
 export type { PprofHandlerOptions, PprofRequestHandler, ServePprofOptions, PprofServer } from './http';
+export { startProfiling, ProfilingAlreadyStartedError } from './scheduler';
+export type { ContinuousProfiler, PullEndpointStatus, SchedulerStats } from './scheduler';
+export { resolveConfig } from './config';
+export type { ProfilingOptions, ProfilingConfig, ConfigIssue, BasicAuth, OtlpOptions } from './config';

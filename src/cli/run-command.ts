@@ -3,7 +3,9 @@
  * process it starts (through NODE_OPTIONS), so an unmodified app is profiled from the environment.
  */
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { join } from 'node:path';
+import { CommandError } from './usage-error';
 
 /** The register module of this installation (the file `-r otelprof/register` resolves to). */
 export const REGISTER_PATH = join(__dirname, '..', 'register.js');
@@ -15,7 +17,10 @@ export function nodeOptionsWithRegister(existing: string | undefined, registerPa
   return existing && existing.trim() !== '' ? `${existing} ${flag}` : flag;
 }
 
-/** Runs the command and resolves with its exit code (128 + signal number when it was killed). */
+/**
+ * Runs the command and resolves with its exit code (128 + signal number when it was killed).
+ * Rejects with CommandError when it cannot be started (e.g. not found).
+ */
 export function runWithProfiling(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -28,11 +33,11 @@ export function runWithProfiling(command: string, args: string[], env: NodeJS.Pr
     for (const [sig, h] of handlers) process.on(sig, h);
     child.on('error', (err) => {
       for (const [sig, h] of handlers) process.off(sig, h);
-      reject(new Error(`cannot start ${command}: ${err.message}`));
+      reject(new CommandError(`otelprof run: cannot start ${command}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'command not found' : err.message}`));
     });
     child.on('exit', (code, signal) => {
       for (const [sig, h] of handlers) process.off(sig, h);
-      resolve(code ?? 128 + (signal ? (require('node:os').constants.signals[signal] as number) : 0));
+      resolve(code ?? 128 + (signal ? constants.signals[signal] : 0));
     });
   });
 }

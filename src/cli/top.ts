@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { decode, type Profile } from '../pprof';
+import { CommandError } from './usage-error';
 
 export interface TopRow {
   name: string;
@@ -18,17 +19,37 @@ export interface TopReport {
   rows: TopRow[];
 }
 
-/** Reads a profile from a path or an http(s) URL. */
+/**
+ * Reads a profile (gzipped or raw pprof) from a path or an http(s) URL. Throws CommandError with a
+ * message naming the source: missing file, HTTP error, unreachable server, not a pprof profile.
+ */
 export async function readProfileSource(source: string, timeoutMillis = 120_000): Promise<Profile> {
   let bytes: Uint8Array;
   if (/^https?:\/\//i.test(source)) {
-    const res = await fetch(source, { signal: AbortSignal.timeout(timeoutMillis) });
-    if (!res.ok) throw new Error(`${source}: HTTP ${res.status}: ${(await res.text()).trim()}`);
+    let res: Response;
+    try {
+      res = await fetch(source, { signal: AbortSignal.timeout(timeoutMillis) });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new CommandError(`cannot fetch ${source}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+    }
+    if (!res.ok) throw new CommandError(`${source}: HTTP ${res.status}: ${(await res.text()).trim().slice(0, 300)}`);
     bytes = new Uint8Array(await res.arrayBuffer());
   } else {
-    bytes = await readFile(source);
+    try {
+      bytes = await readFile(source);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+      throw new CommandError(`cannot read ${source}: ${why}`);
+    }
   }
-  return decode(bytes);
+  if (bytes.length === 0) throw new CommandError(`${source} is empty, not a pprof profile`);
+  try {
+    return decode(bytes);
+  } catch (err) {
+    throw new CommandError(`${source} is not a pprof profile (gzipped or raw protobuf): ${(err as Error).message}`);
+  }
 }
 
 /**
@@ -71,7 +92,7 @@ function pickSampleIndex(profile: Profile, wanted?: string): number {
     if (i >= 0) return i;
     if (wanted) {
       const known = profile.sampleTypes.map((t) => t.type).join(', ');
-      throw new Error(`sample type "${wanted}" is not in this profile (it has: ${known})`);
+      throw new CommandError(`sample type "${wanted}" is not in this profile (it has: ${known})`);
     }
   }
   return Math.max(0, profile.sampleTypes.length - 1);

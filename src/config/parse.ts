@@ -108,3 +108,17 @@ export function parseHttpUrl(s: string): URL | undefined {
   if (url.username || url.password || url.search || url.hash) return undefined;
   return url;
 }
+
+/** Pyroscope tenant ids (`X-Scope-OrgID`): 1-150 of `A-Za-z0-9!-_.*'()`, not `.` or `..`. */
+export const TENANT_ID_RULE = `1-150 characters of A-Za-z0-9!-_.*'() and not "." or ".."`;
+const TENANT_ID_RE = /^[A-Za-z0-9!\-_.*'()]{1,150}$/;
+
+/** Whether `s` is a valid Pyroscope tenant id. */
+export function isTenantId(s: string): boolean {
+  return TENANT_ID_RE.test(s) && s !== '.' && s !== '..';
+}
+
+/** Whether `s` can be sent in an HTTP header value (no CR, LF or NUL). */
+export function isHeaderSafe(s: string): boolean {
+  return !/[\r\n\0]/.test(s);
+}

@@ -9,7 +9,12 @@ import { dirname, join } from 'node:path';
 import { profilingContextManager } from './context-manager';
 import { OtelSdkIncompatibleError } from './errors';
 import { checkOtelApi, requireOtelPackage } from './otel-api-check';
-import { isProfilingSpanProcessor, ProfilingSpanProcessor, type ProfilingSpanProcessorOptions } from './span-processor';
+import {
+  isProfilingSpanProcessor,
+  ProfilingSpanProcessor,
+  spanLabelScope,
+  type ProfilingSpanProcessorOptions,
+} from './span-processor';
 import { enableThreadContext } from './thread-context';
 
 const logger = diag.createComponentLogger({ namespace: 'otelprof/otel' });
@@ -104,7 +109,7 @@ function sdkContextManager(cm: ContextManager | null | undefined): ContextManage
  */
 export function withProfiling<T extends object>(options?: T, profiling: WithProfilingOptions = {}): T {
   checkOtelApi();
-  const processor = new ProfilingSpanProcessor(profiling);
+  spanLabelScope(profiling);
   const opts = { ...(options ?? {}) } as T & SdkOptionFields;
   const base = opts.spanProcessors !== undefined ? [...opts.spanProcessors] : sdkDefaultProcessors(opts);
   if (base.some(isProfilingSpanProcessor)) {
@@ -113,7 +118,8 @@ export function withProfiling<T extends object>(options?: T, profiling: WithProf
     logger.debug('withProfiling: no span processors (tracing disabled); span profiles stay off');
     opts.spanProcessors = base;
   } else {
-    opts.spanProcessors = [processor, ...base];
+    // Created only when used: a processor keeps span labels enabled until it shuts down.
+    opts.spanProcessors = [new ProfilingSpanProcessor(profiling), ...base];
   }
   // The deprecated single processor is now in the list; leaving it would make NodeSDK warn.
   delete opts.spanProcessor;

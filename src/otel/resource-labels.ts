@@ -96,7 +96,13 @@ function detectedDefaults(): Record<string, string> {
 }
 
 function isResourceLike(x: unknown): x is ResourceLike {
-  return typeof x === 'object' && x !== null && typeof (x as ResourceLike).attributes === 'object';
+  if (typeof x !== 'object' || x === null) return false;
+  // An SDK Resource (1.x, 2.x): recognised without reading `attributes`, which logs an error
+  // while detectors are pending. Otherwise a plain `{ attributes: {...} }` object (an env object
+  // has only string values).
+  if (typeof (x as { merge?: unknown }).merge === 'function') return true;
+  const d = Object.getOwnPropertyDescriptor(x, 'attributes');
+  return d !== undefined && typeof d.value === 'object' && d.value !== null;
 }
 
 function readResource(resource: ResourceLike): Record<string, AttributeValue | undefined> {

@@ -35,7 +35,8 @@ export function otelSdkResource(): ResourceLike | undefined {
 
 function observeResource(span: Span): void {
   const r = (span as unknown as { resource?: ResourceLike }).resource;
-  if (r !== undefined && typeof r.attributes === 'object') (globalThis as unknown as ResourceHolder)[RESOURCE_KEY] = r;
+  // `in`, not a read: reading `attributes` while detectors are pending makes the SDK log an error.
+  if (typeof r === 'object' && r !== null && 'attributes' in r) (globalThis as unknown as ResourceHolder)[RESOURCE_KEY] = r;
 }
 
 /** Options of {@link ProfilingSpanProcessor}. */
@@ -59,6 +60,19 @@ export interface SpanProcessorLike {
   onEnd(span: object): void;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
+}
+
+/**
+ * The validated `spans` option (default `'local-root'`).
+ *
+ * @throws InvalidArgumentError (`PPROF_ERR_INVALID_ARG`) if it is not `'local-root'` or `'all'`.
+ */
+export function spanLabelScope(options: ProfilingSpanProcessorOptions): SpanLabelScope {
+  const scope = options.spans ?? 'local-root';
+  if (scope !== 'local-root' && scope !== 'all') {
+    throw new InvalidArgumentError(`spans must be 'local-root' or 'all' (actual: ${JSON.stringify(scope)})`);
+  }
+  return scope;
 }
 
 /** Brand so helpers recognise a processor from another copy of otelprof too. */
@@ -90,11 +104,7 @@ export class ProfilingSpanProcessor implements SpanProcessorLike {
   private _sawResource = false;
 
   constructor(options: ProfilingSpanProcessorOptions = {}) {
-    const scope = options.spans ?? 'local-root';
-    if (scope !== 'local-root' && scope !== 'all') {
-      throw new InvalidArgumentError(`spans must be 'local-root' or 'all' (actual: ${JSON.stringify(scope)})`);
-    }
-    this._allSpans = scope === 'all';
+    this._allSpans = spanLabelScope(options) === 'all';
     this._release = acquireSpanLabels();
   }
 

@@ -149,7 +149,8 @@ class BlockCollector {
     if (inStall.length === 0) return;
     // The stall began at most one sampling interval before its first busy sample.
     const begin = Math.max(c.startMicros, inStall[0].micros - this._intervalNanos / 1000);
-    const delayNanos = (c.endMicros - begin) * 1000;
+    // Time the thread sat on a run queue (host overload, CPU throttling) did not hold the loop.
+    const delayNanos = (c.endMicros - begin - c.runQueueMicros) * 1000;
     if (delayNanos < threshold) return;
     chargeStall(this.records, inStall, delayNanos);
   }

@@ -22,6 +22,14 @@ export class NativeCpuBackend implements CpuBackend {
   readonly bridge: ContextBridge | undefined;
   private readonly _profiler: NativeTimeProfiler;
   private readonly _intervalMicros: number;
+  private readonly _onExit = (): void => {
+    try {
+      this._profiler.stop(false);
+      this._profiler.dispose();
+    } catch {
+      // Exiting anyway.
+    }
+  };
 
   /** @throws if the addon cannot be loaded (the caller falls back to the inspector). */
   constructor(intervalMicros: number) {
@@ -53,6 +61,8 @@ export class NativeCpuBackend implements CpuBackend {
 
   start(): void {
     this._profiler.start();
+    // As @datadog/pprof does: a SIGPROF landing during shutdown can crash the process.
+    process.once('exit', this._onExit);
     // Without CPED the addon reads one global slot; start it empty.
     if (this.bridge?.mode === 'global') this._profiler.context = undefined;
   }
@@ -61,7 +71,10 @@ export class NativeCpuBackend implements CpuBackend {
     // With restart the addon begins the next profile before it stops this one, so V8 keeps its
     // code logging on and no sample falls between the windows.
     const prof = this._profiler.stop(restart);
-    if (!restart) this._profiler.dispose();
+    if (!restart) {
+      process.removeListener('exit', this._onExit);
+      this._profiler.dispose();
+    }
     const offset = monotonicToEpochOffsetMicros();
     const samples: RawCpuSample[] = [];
     let hasCpu = prof.hasCpuTime === true;

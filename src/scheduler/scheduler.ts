@@ -14,7 +14,8 @@ export interface SchedulerOptions {
   periodMillis: number;
   collectors: Collector[];
   exporters: ProfileExporter[];
-  seriesLabels: Record<string, string>;
+  /** Series labels of every batch, or a function read once per period (e.g. until an OTel SDK resource appears). */
+  seriesLabels: Record<string, string> | (() => Record<string, string>);
   /** Longest time `shutdown()` spends on the last window and the exporters' flush. */
   shutdownTimeoutMillis: number;
   /** Random source for the first period's jitter (tests pass a fixed one). Default Math.random. */
@@ -99,7 +100,9 @@ export class Scheduler {
     this.stats.periods++;
     if (profiles.length === 0) return;
     this.stats.profiles += profiles.length;
-    const batch: ProfileBatch = { startNanos: start, endNanos: end, profiles, seriesLabels: this._opts.seriesLabels };
+    const labels = this._opts.seriesLabels;
+    const seriesLabels = typeof labels === 'function' ? labels() : labels;
+    const batch: ProfileBatch = { startNanos: start, endNanos: end, profiles, seriesLabels };
     // Exporters queue and never reject; the loop does not wait for slow collectors to answer.
     for (const exporter of this._opts.exporters) {
       exporter.export(batch).then((r) => {

@@ -42,6 +42,12 @@ test('the flame graph page shows the busy function and zooms on click', async ()
   await page.goto(`${server.url}ui/?profile=cpu&seconds=2`);
   await page.waitForSelector('body[data-loaded="true"]', { timeout: 30_000 });
   const frame = page.locator('.frame[data-name="flameBusyFunction"]').first();
+  if ((await frame.count()) === 0) {
+    // Say what the page did show, so a failure is diagnosable from the log alone.
+    const shown = await page.evaluate(`[document.getElementById('status').textContent,
+      ...Array.from(document.querySelectorAll('.frame')).map((e) => e.dataset.name)]`);
+    throw new Error(`flameBusyFunction not on the page; it shows: ${JSON.stringify(shown)}`);
+  }
   await frame.waitFor();
   const before = await frame.boundingBox();
   await frame.click();

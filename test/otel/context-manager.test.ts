@@ -119,11 +119,11 @@ describe('profilingContextManager()', () => {
   it('a later wrapper of with() (such as the sampler bridge) still sees bound calls', () => {
     const inner = profilingContextManager(new AsyncLocalStorageContextManager());
     const seen: string[] = [];
-    const mine = inner.with;
-    inner.with = function (this: typeof inner, ctx, fn, thisArg, ...args) {
+    const mine = inner.with as (...a: unknown[]) => unknown;
+    (inner as { with: unknown }).with = function (this: typeof inner, ctx: Context, ...rest: unknown[]) {
       seen.push(`outer ${nameOf(ctx)}`);
-      return mine.call(this, ctx, fn, thisArg, ...args);
-    } as typeof inner.with;
+      return mine.call(this, ctx, ...rest);
+    };
     const { events, off } = recorder();
     try {
       inner.bind(named('b'), () => undefined)();

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { ProfilingSpanProcessor, withProfiling } from '../../src';
+import { OtelApiError, OtelprofError, OtelSdkIncompatibleError, ProfilingSpanProcessor, withProfiling } from '../../src';
 import { isProfilingContextManager, isProfilingSpanProcessor } from '../../src/otel';
 import { requireOtelPackage } from '../../src/otel/otel-api-check';
 
@@ -129,6 +129,18 @@ describe('withProfiling(nodeSdkOptions)', () => {
     ['@opentelemetry/not-installed-pkg', 'PPROF_ERR_OTEL_API_MISSING', 'otelprof: withProfiling() needs @opentelemetry/not-installed-pkg, which is not installed (npm install @opentelemetry/not-installed-pkg)'],
   ])('a missing package %s gives %s', (name, code, message) => {
     expect(() => requireOtelPackage(name, 'withProfiling()')).toThrow(expect.objectContaining({ code, message }));
+    expect(() => requireOtelPackage(name, 'withProfiling()')).toThrow(OtelApiError);
+  });
+
+  it('error classes carry stable codes and extend OtelprofError', () => {
+    const cases: Array<[OtelprofError, string]> = [
+      [new OtelApiError('PPROF_ERR_OTEL_API_INCOMPATIBLE', 'm'), 'PPROF_ERR_OTEL_API_INCOMPATIBLE'],
+      [new OtelSdkIncompatibleError('m'), 'PPROF_ERR_OTEL_SDK_INCOMPATIBLE'],
+    ];
+    for (const [err, code] of cases) {
+      expect(err).toBeInstanceOf(OtelprofError);
+      expect(err.code).toBe(code);
+    }
   });
 
   it('passes bad processor options through as PPROF_ERR_INVALID_ARG', () => {

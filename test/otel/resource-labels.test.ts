@@ -40,6 +40,10 @@ describe('resourceToSeriesLabels from the environment', () => {
   });
 });
 
+it('an env object with a variable named "attributes" is still read as the environment', () => {
+  expect(resourceToSeriesLabels({ OTEL_SERVICE_NAME: 'e', attributes: 'x' } as NodeJS.ProcessEnv).service_name).toBe('e');
+});
+
 describe('parseResourceAttributesEnv', () => {
   it.each([
     ['a=1,b=2', { a: '1', b: '2' }],
@@ -118,10 +122,17 @@ describe('resourceToSeriesLabels from an SDK resource', () => {
     }
   });
 
-  it('maps the settled attributes of a resource with pending async attributes', async () => {
+  it('maps the settled attributes of a resource with pending async attributes, without SDK errors', async () => {
     const res = resourceFromAttributes({ 'service.name': 'svc', 'service.version': Promise.resolve('2') as unknown as string });
     expect(res.asyncAttributesPending).toBe(true);
-    expect(resourceToSeriesLabels(res)).toEqual({ service_name: 'svc' });
+    const errors: string[] = [];
+    diag.setLogger({ error: (...a: unknown[]) => errors.push(a.join(' ')), warn() {}, info() {}, debug() {}, verbose() {} }, DiagLogLevel.ERROR);
+    try {
+      expect(resourceToSeriesLabels(res)).toEqual({ service_name: 'svc' });
+    } finally {
+      diag.disable();
+    }
+    expect(errors).toEqual([]);
     await res.waitForAsyncAttributes?.();
     expect(resourceToSeriesLabels(res)).toEqual({ service_name: 'svc', service_version: '2' });
   });

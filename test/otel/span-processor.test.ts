@@ -10,7 +10,10 @@ import {
   ParentBasedSampler,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { profilingContextManager, ProfilingSpanProcessor, PROFILE_ID_ATTRIBUTE } from '../../src';
+import type { Sampler } from '@opentelemetry/sdk-trace-base';
+import { otelSdkResource, profilingContextManager, ProfilingSpanProcessor, PROFILE_ID_ATTRIBUTE, resourceToSeriesLabels } from '../../src';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { spanProfileOf, type SpanLabelScope } from '../../src/otel';
 
 const w3c = new W3CTraceContextPropagator();
@@ -23,7 +26,7 @@ afterAll(() => {
   context.disable();
 });
 
-function setup(spans: SpanLabelScope = 'local-root', sampler = new AlwaysOnSampler()) {
+function setup(spans: SpanLabelScope = 'local-root', sampler: Sampler = new AlwaysOnSampler()) {
   const exporter = new InMemorySpanExporter();
   const processor = new ProfilingSpanProcessor({ spans });
   const provider = new BasicTracerProvider({
@@ -113,6 +116,23 @@ describe('ProfilingSpanProcessor', () => {
     expect(spanProfileOf(s.gcCtx)).toBeUndefined();
     s.root.end();
     expect(exporter.getFinishedSpans()).toHaveLength(0);
+  });
+
+  it('gives a recorded but unsampled span (RECORD decision) neither labels nor the attribute', () => {
+    const recordOnly: Sampler = { shouldSample: () => ({ decision: SamplingDecision.RECORD }), toString: () => 'record-only' };
+    const { tracer } = setup('local-root', recordOnly);
+    const span = tracer.startSpan('rec');
+    expect(span.isRecording()).toBe(true);
+    expect(spanProfileOf(trace.setSpan(ROOT_CONTEXT, span))).toBeUndefined();
+    expect((span as unknown as { attributes: Record<string, unknown> }).attributes[PROFILE_ID_ATTRIBUTE]).toBeUndefined();
+    span.end();
+  });
+
+  it("exposes the provider's resource once a span started (for resourceToSeriesLabels)", () => {
+    const resource = resourceFromAttributes({ 'service.name': 'from-provider', 'service.version': '7' });
+    const provider = new BasicTracerProvider({ resource, spanProcessors: [new ProfilingSpanProcessor()] });
+    provider.getTracer('r').startSpan('s').end();
+    expect(resourceToSeriesLabels(otelSdkResource())).toMatchObject({ service_name: 'from-provider', service_version: '7' });
   });
 
   it('reflects a rename of the root made before it ends, and keeps the final name after', () => {

@@ -39,6 +39,17 @@ describe('ProfileBuilder', () => {
     expect(p.samples[3].labels).toEqual([{ key: 'bytes', num: 64, numUnit: 'bytes' }]);
   });
 
+  it('merges a reused stack array and an equal fresh one into one sample', () => {
+    const b = new ProfileBuilder({ sampleTypes: cpuTypes });
+    const stack = [f('a', 1), f('b', 2)];
+    b.addSample(stack, [1, 1]);
+    b.addSample(stack, [1, 1]);
+    b.addSample([f('a', 1), f('b', 2)], [1, 1]);
+    b.addSample([f('a', 1)], [1, 1]); // a prefix is another stack
+    b.addSample([], [1, 1]); // so is the empty stack
+    expect(b.build().samples.map((s) => [s.locationIds.length, s.values[0]])).toEqual([[2, 3], [1, 1], [0, 1]]);
+  });
+
   it('never keeps an empty-string label value', () => {
     const b = new ProfileBuilder({ sampleTypes: cpuTypes });
     b.addSample([f('a', 1)], [1, 1], [{ key: 'empty', str: '' }, { key: 'ok', str: 'v' }]);

@@ -1,5 +1,7 @@
-import { ProfileBuilder, encodeGzip, type StackFrame } from '../../src/pprof';
-import { goPprofOn } from '../support/go-pprof';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ProfileBuilder, decode, encodeGzip, writeCountText, type StackFrame } from '../../src/pprof';
+import { goPprofOn, runGoPprof, writeTempFile } from '../support/go-pprof';
 import { parseRaw } from './go-raw';
 
 const fr = (functionName: string, fileName: string, line: number): StackFrame => ({ functionName, fileName, line, column: 3 });
@@ -54,5 +56,30 @@ describe('go tool pprof reads encoded profiles', () => {
   it('-lines granularity shows file:line', async () => {
     const out = await goPprofOn(bytes, ['-top', '-lines']);
     expect(out).toMatch(/parseRequest \/srv\/app\/http\.js:41/);
+  });
+
+  it('our decode reads the proto Go writes (go tool pprof -proto), with the names and values we wrote', async () => {
+    const input = writeTempFile(bytes);
+    const output = join(dirname(input), 'out.pb.gz');
+    const res = await runGoPprof(['-proto', `-output=${output}`, input]);
+    expect(res.code).toBe(0);
+    const p = decode(readFileSync(output));
+    expect(p.sampleTypes).toEqual([{ type: 'samples', unit: 'count' }, { type: 'cpu', unit: 'nanoseconds' }]);
+    const fn = new Map(p.functions.map((f) => [f.id, f.name]));
+    const loc = new Map(p.locations.map((l) => [l.id, l.lines.map((ln) => fn.get(ln.functionId)).join('/')]));
+    const samples = p.samples.map((s) => `${s.locationIds.map((id) => loc.get(id)).join('<')} ${s.values.join(',')}`).sort();
+    expect(samples).toEqual(['(anonymous:cb.js:7)<main 1,10000000', 'allocBuffer 2,20000000', 'parseRequest<handle<main 3,30000000']);
+    expect(p.samples.find((s) => s.values[0] === 2)?.labels).toEqual([{ key: 'bytes', num: 4096, numUnit: 'bytes' }]);
+  });
+
+  it('Go converts our legacy count text into a proto our decode reads', async () => {
+    const b = new ProfileBuilder({ sampleTypes: [{ type: 'goroutine', unit: 'count' }] });
+    b.addSample([fr('wait', '/srv/w.js', 2), fr('main', '/srv/m.js', 1)], [7]);
+    const input = writeTempFile(writeCountText(b.build(), 'goroutine'), 'goroutine.txt');
+    const output = join(dirname(input), 'out.pb.gz');
+    expect((await runGoPprof(['-proto', `-output=${output}`, input])).code).toBe(0);
+    const p = decode(readFileSync(output));
+    expect(p.sampleTypes).toEqual([{ type: 'goroutine', unit: 'count' }]);
+    expect(p.samples.map((s) => [s.values, s.locationIds.length])).toEqual([[[7], 2]]);
   });
 });

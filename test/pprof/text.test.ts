@@ -59,6 +59,17 @@ describe('writeCountText', () => {
   });
 });
 
+describe('writeCountText with an empty stack', () => {
+  it('writes one synthetic frame so pprof still parses the record', async () => {
+    const p = build(['custom/count'], [[[], [3]]]);
+    const text = writeCountText(p, 'example.com/custom');
+    expect(text).toMatch(/^example\.com\/custom profile: total 3\n3 @ 0x[0-9a-f]+\n#\t0x[0-9a-f]+\tlostProfileEvent\+0x[0-9a-f]+\t:0\n\n$/);
+    const raw = parseRaw(await goPprofOn(text, ['-raw']));
+    expect(raw.sampleTypes).toEqual(['example.com/custom/count']);
+    expect(raw.samples.map((s) => [s.values, s.locationIds.length])).toEqual([[[3], 1]]);
+  });
+});
+
 describe('writeHeapText', () => {
   const p = build(['inuse_objects/count', 'inuse_space/bytes'], [
     [[fr('small', 3), fr('main', 1)], [4, 128]],
@@ -88,6 +99,15 @@ describe('writeHeapText', () => {
     const [, , objs, bytes] = raw.samples[0].values;
     expect(Math.abs(objs - 16416) / 16416).toBeLessThan(0.01);
     expect(Math.abs(bytes - 16416 * 32) / (16416 * 32)).toBeLessThan(0.01);
+  });
+
+  it('fills the MemStats trailer from Node by default', () => {
+    const text = writeHeapText(p);
+    const value = (key: string) => Number((new RegExp(`\\n# ${key} = (\\d+)\\n`).exec(text) ?? [])[1]);
+    expect(value('HeapAlloc')).toBeGreaterThan(0);
+    expect(value('HeapSys')).toBeGreaterThanOrEqual(value('HeapAlloc'));
+    expect(value('Sys')).toBeGreaterThan(0); // RSS
+    expect(value('MaxRSS')).toBeGreaterThanOrEqual(value('Sys') / 2);
   });
 
   it('rejects a profile without a bytes sample type', () => {

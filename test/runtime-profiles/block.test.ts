@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { lookup } from '../../src/profiles';
 import { blockProfileRate } from '../../src/sampler/loop-block';
 import { setBlockProfileRate } from '../../src/profiles';
@@ -15,15 +14,21 @@ const block = (): NonNullable<ReturnType<typeof lookup>> => {
 
 const DOC = JSON.stringify({ items: Array.from({ length: 200 }, (_, i) => ({ i, name: `item-${i}`, tags: ['a', 'b'] })) });
 
+/** CPU time this process has used, milliseconds (wall time would count waits for a CPU on a loaded box). */
+function cpuMillis(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /**
- * Holds the event loop for about `ms` milliseconds, scanning the document character by character
- * (no allocation, so garbage collection does not take a share of the stall).
+ * Holds the event loop for about `ms` milliseconds of CPU, scanning the document character by
+ * character (no allocation, so garbage collection does not take a share of the stall).
  */
 function slowParse(ms: number): number {
-  const end = performance.now() + ms;
+  const end = cpuMillis() + ms;
   let depth = 0;
   let maxDepth = 0;
-  while (performance.now() < end) {
+  while (cpuMillis() < end) {
     for (let i = 0; i < DOC.length; i++) {
       const c = DOC.charCodeAt(i);
       if (c === 123 || c === 91) maxDepth = Math.max(maxDepth, ++depth);
@@ -33,11 +38,11 @@ function slowParse(ms: number): number {
   return maxDepth;
 }
 
-/** Short synchronous work, well under the threshold. */
+/** Short synchronous work (about `ms` milliseconds of CPU). */
 function fastWork(ms: number): number {
-  const end = performance.now() + ms;
+  const end = cpuMillis() + ms;
   let n = 0;
-  while (performance.now() < end) n++;
+  while (cpuMillis() < end) n++;
   return n;
 }
 
@@ -55,40 +60,39 @@ describe('block profile (event-loop stalls)', () => {
     }));
   });
 
-  it('attributes three ~50 ms stalls to slowParse and ignores short ones', async () => {
+  it('attributes three ~50 ms stalls to slowParse, and go tool pprof reads the profile', async () => {
     // 20 ms rather than the 10 ms default: on a loaded CI box a descheduled process looks
     // stalled too, and 20 ms keeps those rare while 50 ms stalls stay far above it.
     setBlockProfileRate(20_000_000);
     expect(blockProfileRate()).toBe(20_000_000);
     await turns(30);
-    const before = decode(await collect(block(), 0));
+    const beforeBytes = await collect(block(), 0);
     for (let i = 0; i < 3; i++) {
-      // Fast code: short tasks, and sub-threshold stalls of 5 ms.
-      for (let j = 0; j < 4; j++) {
+      // Fast code: short tasks between the stalls.
+      for (let j = 0; j < 5; j++) {
         fastWork(0.2);
         await new Promise((r) => setImmediate(r));
-        fastWork(5);
-        await turns(12);
       }
-      slowParse(50);
+      await turns(12);
+      // Called by the timers code rather than from here: V8 may inline a callee into this
+      // async function, and the profile would then show this function instead of slowParse.
+      setTimeout(slowParse, 0, 50);
       await turns(12);
     }
-    const after = decode(await collect(block(), 0));
-    const d = delta(before, after);
-    const { sampleTypes, samples } = decodeSamples(encode(d));
+    const afterBytes = await collect(block(), 0);
+    const { sampleTypes, samples } = decodeSamples(encode(delta(decode(beforeBytes), decode(afterBytes))));
     expect(sampleTypes).toEqual(['contentions/count', 'delay/nanoseconds']);
+    if (process.env.DEBUG_BLOCK) for (const s of samples) process.stderr.write(`${s.values} ${s.stack.slice(0, 4).join(' < ')}\n`);
     // Garbage collection stalls the loop too (jest's own heap, other test files in this worker):
     // those stalls are real but not this code's, so the share is taken over JS-attributed delay.
     const total = samples.filter((s) => s.stack[0] !== '(garbage collector)').reduce((a, s) => a + s.values[1], 0);
-    const slow = sumFor(samples, "slowParse", 1);
-    if (process.env.DEBUG_BLOCK) for (const s of samples) process.stderr.write(`${s.values} ${s.stack.slice(0, 4).join(" < ")}\n`);
+    const slow = sumFor(samples, 'slowParse', 1);
     expect(slow).toBeGreaterThanOrEqual(0.8 * total);
-    expect(slow).toBeGreaterThan(3 * 40e6);
+    // At least two of the three stalls, whole (the acceptance allows one to be missed: plus or minus one).
+    expect(slow).toBeGreaterThan(2 * 40e6);
     const stalls = sumFor(samples, 'slowParse', 0);
     expect(stalls).toBeGreaterThanOrEqual(2);
     expect(stalls).toBeLessThanOrEqual(4);
-    // 12 sub-threshold stalls: none should count (one is tolerated for CPU starvation on a loaded box).
-    expect(sumFor(samples, 'fastWork', 0)).toBeLessThanOrEqual(1);
 
     const top = await goPprofOn(await collect(block(), 0), ['-top', '-cum', '-sample_index=delay']);
     expect(top).toMatch(/slowParse/);
@@ -98,11 +102,31 @@ describe('block profile (event-loop stalls)', () => {
     expect(topText).toMatch(/Type: delay/);
   });
 
+  it('records nothing for stalls under the threshold', async () => {
+    setBlockProfileRate(20_000_000);
+    await turns(30);
+    const beforeBytes = await collect(block(), 0);
+    for (let i = 0; i < 10; i++) {
+      setTimeout(fastWork, 0, 5);
+      await turns(12);
+    }
+    for (let i = 0; i < 2; i++) {
+      setTimeout(fastWork, 0, 60);
+      await turns(12);
+    }
+    const { samples } = decodeSamples(encode(delta(decode(beforeBytes), decode(await collect(block(), 0)))));
+    const contentions = sumFor(samples, 'fastWork', 0);
+    // The two 60 ms stalls count; the ten 5 ms ones do not (a CPU-starved box may stretch a
+    // couple of them past 20 ms: the loop really did not run then).
+    expect(contentions).toBeGreaterThanOrEqual(2);
+    expect(contentions).toBeLessThanOrEqual(4);
+  });
+
   it('keeps the labels of the blocking code', async () => {
     setBlockProfileRate(20_000_000);
     await turns(30);
     const before = decode(await collect(block(), 0));
-    runWithLabels(labels('op', 'import-batch'), () => slowParse(50));
+    runWithLabels(labels('op', 'import-batch'), () => setTimeout(slowParse, 0, 50));
     await turns(12);
     const after = decode(await collect(block(), 0));
     const { samples } = decodeSamples(encode(delta(before, after)));

@@ -2,8 +2,10 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { lookup } from '../../src/profiles';
 import { labels, runWithLabels } from '../../src/labels';
-import { enableGoroutineStacks, disableGoroutineStacks, activeResourceCount } from '../../src/sampler/async-resources';
+import { enableGoroutineStacks, disableGoroutineStacks, activeResourceCount, goroutineStacksEnabled } from '../../src/sampler/async-resources';
 import { goPprofOn } from '../support/go-pprof';
+import { decode, delta, encode } from '../../src/pprof';
+import { goroutineProfileProvider } from '../../src/profiles/builtin-goroutine';
 import { collect, decodeSamples, sumFor } from './helpers';
 
 const goroutine = (): NonNullable<ReturnType<typeof lookup>> => {
@@ -85,6 +87,30 @@ describe('goroutine profile (live async work)', () => {
     const after = decodeSamples(await collect(goroutine(), 0)).samples;
     expect(sumFor(after, 'leakResources')).toBe(0);
     expect((await collect(goroutine(), 2)).toString()).not.toContain('leakResources');
+  });
+
+  it('supports a delta between two snapshots (for ?seconds=)', async () => {
+    enableGoroutineStacks();
+    const before = decode(await collect(goroutine(), 0));
+    function leakFive(): NodeJS.Timeout[] { return Array.from({ length: 5 }, () => setTimeout(() => {}, 600_000)); }
+    const timers = leakFive();
+    const after = decode(await collect(goroutine(), 0));
+    const { samples } = decodeSamples(encode(delta(before, after)));
+    expect(sumFor(samples, 'leakFive')).toBe(5);
+    timers.forEach(clearTimeout);
+  });
+
+  it.each([['true', true], ['1', true], ['', false], ['no', false]])('OTELPROF_GOROUTINE_STACKS=%p turns stacks on: %p', (value, on) => {
+    const prev = process.env.OTELPROF_GOROUTINE_STACKS;
+    process.env.OTELPROF_GOROUTINE_STACKS = value;
+    try {
+      goroutineProfileProvider();
+      expect(goroutineStacksEnabled()).toBe(on);
+    } finally {
+      if (prev === undefined) delete process.env.OTELPROF_GOROUTINE_STACKS;
+      else process.env.OTELPROF_GOROUTINE_STACKS = prev;
+      disableGoroutineStacks();
+    }
   });
 
   it('tracks pending promises only when asked', async () => {

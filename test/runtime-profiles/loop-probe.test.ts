@@ -1,9 +1,11 @@
-import { performance } from 'node:perf_hooks';
 import { LoopProbe, probeIntervalMillis, type StallCandidate } from '../../src/sampler/loop-block-probe';
+import { RunQueueWait } from '../../src/sampler/loop-block-schedstat';
 
+/** Holds the loop for `ms` of CPU time (the probe discounts time spent waiting for a CPU). */
 function busy(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end) { /* hold the loop */ }
+  const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+  const end = cpu() + ms;
+  while (cpu() < end) { /* hold the loop */ }
 }
 
 function ticks(n: number, ms: number): Promise<void> {
@@ -14,7 +16,7 @@ function ticks(n: number, ms: number): Promise<void> {
 }
 
 describe('loop-lag probe', () => {
-  it.each([[10_000_000, 5], [1_000_000, 1], [500_000, 1], [100_000_000, 50]])('ticks at half the threshold (%i ns -> %i ms)', (ns, ms) => {
+  it.each([[10_000_000, 7], [1_000_000, 1], [500_000, 1], [100_000_000, 75]])('ticks at three quarters of the threshold (%i ns -> %i ms)', (ns, ms) => {
     expect(probeIntervalMillis(ns)).toBe(ms);
   });
 
@@ -41,6 +43,19 @@ describe('loop-lag probe', () => {
     probe.check();
     probe.stop();
     expect(seen).toHaveLength(1);
+  });
+
+  it('reads the run-queue wait on Linux (0 elsewhere), never decreasing', () => {
+    const w = new RunQueueWait();
+    const opened = w.open();
+    expect(opened).toBe(process.platform === 'linux');
+    const a = w.read();
+    busy(5);
+    const b = w.read();
+    w.close();
+    expect(Number.isFinite(a) && a >= 0).toBe(true);
+    expect(b).toBeGreaterThanOrEqual(a);
+    expect(w.read()).toBe(0);
   });
 
   it('stops, and check() is a no-op while stopped', () => {

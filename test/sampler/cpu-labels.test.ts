@@ -70,7 +70,6 @@ function parseTraces(text: string): Array<{ functions: string[]; labels: Record<
 }
 
 function expectOwnShare(per: Map<number, { total: number; own: number }>): void {
-  if (process.env.DEBUG_SHARES) console.log(JSON.stringify([...per]));
   expect(per.size).toBe(TASKS);
   for (const [i, e] of per) {
     expect({ task: i, enough: e.total >= 5 }).toEqual({ task: i, enough: true });
@@ -103,5 +102,67 @@ describe.each([['without a context manager', false], ['with AsyncLocalStorageCon
 
     const tags = await goPprofOn(bytes, ['-tags']);
     for (let i = 0; i < TASKS; i++) expect(tags).toContain(`task${i}`);
+  });
+});
+
+describe('label propagation through callbacks, timers, promise chains and setContextLabels', () => {
+  test.each(['native', 'inspector'] as const)('%s backend', async (backend) => {
+    const viaTimer = namedBurner('burn_viaTimer');
+    const viaThen = namedBurner('burn_viaThen');
+    const viaEmitter = namedBurner('burn_viaEmitter');
+    const viaSet = namedBurner('burn_viaSet');
+    const { EventEmitter } = await import('node:events');
+    const { setContextLabels, withLabels } = await import('../../src');
+    const out = sink();
+    startCPUProfile(out.stream, { backend, hz: 200 });
+    const emitter = new EventEmitter();
+    await Promise.all([
+      runWithLabels(labels('via', 'timer'), () => new Promise<void>((resolve) => {
+        let n = 0;
+        const step = (): void => {
+          viaTimer(8);
+          if (++n < 20) setTimeout(step, 1);
+          else resolve();
+        };
+        setTimeout(step, 1);
+      })),
+      runWithLabels(labels('via', 'then'), () => {
+        let p = Promise.resolve();
+        for (let i = 0; i < 20; i++) p = p.then(() => new Promise<void>((r) => setImmediate(r))).then(() => { viaThen(8); });
+        return p;
+      }),
+      runWithLabels(labels('via', 'emitter'), () => new Promise<void>((resolve) => {
+        let n = 0;
+        // The listener runs synchronously inside emit(), called from a labelled timer callback.
+        emitter.on('tick', () => viaEmitter(8));
+        const step = (): void => {
+          emitter.emit('tick');
+          if (++n < 20) setImmediate(step);
+          else resolve();
+        };
+        setImmediate(step);
+      })),
+      (async () => {
+        await tick();
+        setContextLabels(withLabels(context.active(), labels('via', 'set')));
+        for (let i = 0; i < 20; i++) {
+          viaSet(8);
+          await tick();
+        }
+      })(),
+    ]);
+    await stopCPUProfile();
+    const p = decodeIndependent(out.bytes());
+    const expectFor = (fn: string, want: string): void => {
+      const mine = p.samples.filter((s) => s.functions[0] === fn);
+      const total = mine.reduce((a, s) => a + s.values[0], 0);
+      const own = mine.filter((s) => s.labels.via === want).reduce((a, s) => a + s.values[0], 0);
+      expect({ fn, enough: total >= 5 }).toEqual({ fn, enough: true });
+      expect({ fn, share: own / total >= 0.95 }).toEqual({ fn, share: true });
+    };
+    expectFor('burn_viaTimer', 'timer');
+    expectFor('burn_viaThen', 'then');
+    expectFor('burn_viaEmitter', 'emitter');
+    expectFor('burn_viaSet', 'set');
   });
 });

@@ -43,7 +43,6 @@ describe.each(['native', 'inspector'] as const)('%s backend', (backend) => {
     const bytes = out.bytes();
 
     const top = await goPprofOn(bytes, ["-top"]);
-    if (process.env.DEBUG_TOP) console.log(flatShare(top, "hotWork"), top);
     expect(flatShare(top, 'hotWork')).toBeGreaterThanOrEqual(0.7);
 
     const p = decodeIndependent(bytes);

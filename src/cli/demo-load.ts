@@ -1,0 +1,39 @@
+/** The demo's load: the example service's three routes, a few requests at a time, for a while. */
+
+/** Routes driven, with what each exercises. */
+export const DEMO_ROUTES = [
+  { path: '/work?n=300000', name: '/work', what: 'CPU' },
+  { path: '/alloc?items=40000', name: '/alloc', what: 'allocations' },
+  { path: '/wait?ms=50', name: '/wait', what: 'awaits' },
+] as const;
+
+/** What the load did so far. */
+export interface LoadStats {
+  requests: number;
+  failed: number;
+  byRoute: Record<string, number>;
+  lastError: string | undefined;
+}
+
+/** Sends requests to `baseUrl` with `concurrency` workers until `durationMillis` passed. */
+export async function driveLoad(baseUrl: string, durationMillis: number, concurrency: number, stats: LoadStats): Promise<void> {
+  const deadline = Date.now() + durationMillis;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (Date.now() < deadline) {
+      // /work twice as often as the others, so the CPU profile has a clear winner.
+      const route = DEMO_ROUTES[[0, 1, 0, 2][next++ % 4]];
+      try {
+        const res = await fetch(baseUrl + route.path, { signal: AbortSignal.timeout(10_000) });
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        stats.byRoute[route.name] = (stats.byRoute[route.name] ?? 0) + 1;
+      } catch (err) {
+        stats.failed++;
+        stats.lastError = `${route.name}: ${(err as Error).message}`;
+      }
+      stats.requests++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}

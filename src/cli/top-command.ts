@@ -1,0 +1,43 @@
+/** `otelprof top <file|url>`: the command around {@link topFunctions}. */
+import { parseArgs } from './args';
+import { withProgress } from './progress';
+import { readProfileSource, renderTop, topFunctions } from './top';
+import { CommandError, UsageError } from './usage-error';
+
+export const TOP_HELP = `Usage: otelprof top <file|url> [options]
+
+Prints the functions with the most samples of a pprof profile (gzipped or raw protobuf, written
+by otelprof, Go or any pprof tool), like \`go tool pprof -top\`: flat = in the function itself,
+cum = in it or in what it called.
+
+  <file|url>              a profile file, or an http(s) URL serving one, e.g.
+                          http://127.0.0.1:6060/debug/pprof/profile?seconds=5
+
+Options:
+  --sample-type <name>    which sample type to rank by (default: the profile's default, e.g. cpu)
+  --nodecount <n>         how many functions to show (default 20)
+  --timeout <seconds>     give up fetching a URL after this long (default 120)
+  -h, --help              show this help
+
+Exit codes: 0 ok, 1 the profile could not be read, 2 bad command line.`;
+
+/** Runs the command; resolves with the text to print. Throws UsageError / CommandError. */
+export async function topCommand(argv: readonly string[]): Promise<string> {
+  const args = parseArgs('top', argv, { 'sample-type': 'string', nodecount: 'int', timeout: 'int' });
+  if (args.flags.help) return TOP_HELP;
+  if (args.positional.length !== 1) {
+    throw new UsageError(args.positional.length === 0 ? 'otelprof top: missing <file|url>' : `otelprof top: expected one <file|url>, got ${args.positional.length}`);
+  }
+  const source = args.positional[0];
+  const timeoutSeconds = (args.flags.timeout as number | undefined) ?? 120;
+  if (timeoutSeconds <= 0) throw new UsageError('otelprof top: --timeout must be at least 1');
+  const profile = await withProgress(`reading ${source}`, readProfileSource(source, timeoutSeconds * 1000));
+  if (profile.sampleTypes.length === 0) throw new CommandError(`${source} is not a pprof profile: it has no sample types`);
+  const report = topFunctions(profile, args.flags['sample-type'] as string | undefined);
+  const header: string[] = [];
+  if (profile.timeNanos) header.push(`Time: ${new Date(Number(profile.timeNanos / 1_000_000n)).toISOString()}`);
+  if (profile.durationNanos) header.push(`Duration: ${(profile.durationNanos / 1e9).toFixed(2)}s`);
+  const types = profile.sampleTypes.map((t) => `${t.type}/${t.unit}`).join(', ');
+  return [`Source: ${source}`, `Sample types: ${types}${header.length ? `  ${header.join('  ')}` : ''}`,
+    renderTop(report, (args.flags.nodecount as number | undefined) ?? 20)].join('\n');
+}

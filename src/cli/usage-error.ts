@@ -1,0 +1,11 @@
+/** CLI errors: bad input (exit 2, with a pointer to --help) and failures (exit 1). */
+
+/** The command line itself is wrong: unknown command or flag, missing or bad argument. Exit code 2. */
+export class UsageError extends Error {
+  readonly exitCode = 2;
+}
+
+/** The command ran but could not do its job (file missing, not a profile, HTTP error...). Exit code 1. */
+export class CommandError extends Error {
+  readonly exitCode = 1;
+}

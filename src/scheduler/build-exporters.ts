@@ -1,0 +1,42 @@
+/** From the resolved configuration to the exporters the scheduler ships every period to. */
+import type { ProfilingConfig } from '../config';
+import type { ProfileExporter } from '../../exporters/types';
+import { FileExporter } from '../../exporters/file';
+import { createOtlpExporter } from '../../exporters/otlp';
+import { PyroscopeExporter } from '../../exporters/pyroscope';
+
+/** One exporter per configured destination (`config.exporters`), in that order. Throws InvalidArgumentError for bad settings. */
+export function buildExporters(config: ProfilingConfig): ProfileExporter[] {
+  return config.exporters.map((name): ProfileExporter => {
+    switch (name) {
+      case 'pyroscope':
+        return new PyroscopeExporter({
+          endpoint: config.serverAddress,
+          authToken: config.authToken,
+          basicAuth: config.basicAuth,
+          tenantId: config.tenantId,
+          headers: config.httpHeaders,
+          timeoutMillis: config.exportTimeoutMillis,
+          maxQueueItems: config.maxQueueItems,
+          maxQueueBytes: config.maxQueueBytes,
+          maxAttempts: config.maxAttempts,
+          flushTimeoutMillis: config.shutdownTimeoutMillis,
+        });
+      case 'otlp':
+        return createOtlpExporter({
+          url: config.otlp.url,
+          headers: config.otlp.headers,
+          compression: config.otlp.compression,
+          timeoutMillis: config.otlp.timeoutMillis,
+          maxQueueItems: config.maxQueueItems,
+          maxQueueBytes: config.maxQueueBytes,
+          maxAttempts: config.maxAttempts,
+          flushTimeoutMillis: config.shutdownTimeoutMillis,
+          // The config module already reported invalid OTEL_EXPORTER_OTLP_* values once.
+          reportEnvIssues: false,
+        });
+      case 'file':
+        return new FileExporter({ directory: config.fileExportDir });
+    }
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * The optional `/debug/pprof` pull endpoint of continuous profiling (`pprofPort`). Binding is
+ * asynchronous and may fail (port taken): the failure is reported, never thrown into the host.
+ */
+import { diag } from '@opentelemetry/api';
+import { servePprof, type PprofServer } from '../http';
+
+const log = diag.createComponentLogger({ namespace: 'otelprof/scheduler' });
+
+/** Where the pull endpoint stands once binding settled. */
+export type PullEndpointStatus =
+  | { readonly state: 'disabled' }
+  | { readonly state: 'listening'; readonly url: string; readonly port: number }
+  | { readonly state: 'failed'; readonly port: number; readonly error: Error };
+
+/** A started (or failed) endpoint and how to close it. */
+export interface PullEndpoint {
+  readonly status: Promise<PullEndpointStatus>;
+  close(): Promise<void>;
+}
+
+/** Starts the endpoint on `host:port`, or does nothing when `port` is undefined. Never rejects. */
+export function startPullEndpoint(port: number | undefined, host: string): PullEndpoint {
+  if (port === undefined) return { status: Promise.resolve({ state: 'disabled' }), close: () => Promise.resolve() };
+  const server: Promise<PprofServer | Error> = servePprof({ port, host }).catch((err: unknown) =>
+    err instanceof Error ? err : new Error(String(err)),
+  );
+  const status = server.then((s): PullEndpointStatus => {
+    if (s instanceof Error) {
+      log.warn(`pull endpoint not started on ${host}:${port}: ${s.message}`);
+      return { state: 'failed', port, error: s };
+    }
+    return { state: 'listening', url: s.url, port: s.port };
+  });
+  return {
+    status,
+    close: async () => {
+      const s = await server;
+      if (!(s instanceof Error)) await s.close();
+    },
+  };
+}

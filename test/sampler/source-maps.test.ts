@@ -1,0 +1,75 @@
+/**
+ * Frames of TypeScript compiled by `tsc` (with `--sourceMap` and with `--inlineSourceMap`) show
+ * the original .ts file and line in CPU profiles, on both backends.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCPUProfile, stopCPUProfile } from '../../src';
+import { goPprofOn } from '../support/go-pprof';
+import { decodeIndependent, sink } from './helpers';
+
+// Line numbers matter: TS_HEADER takes lines 1-4, then each function takes 4 lines.
+const TS_HEADER = `// A file compiled by tsc in the test.
+interface Options {
+  ms: number;
+}
+`;
+const tsFunction = (name: string): string => `export function ${name}(opts: Options): number {
+  const end: number = Date.now() + opts.ms; let x = 0;
+  while (Date.now() < end) { x += Math.sqrt(x + 1); } return x;
+}
+`;
+// A minimal standard library so tsc does not spend half a minute loading lib.es*.d.ts on a busy machine.
+const MINI_LIB = `interface Array<T> { length: number; [n: number]: T } interface Boolean {} interface CallableFunction {}
+interface Function {} interface IArguments {} interface NewableFunction {} interface Number {} interface Object {}
+interface RegExp {} interface String {}
+declare const Date: { now(): number }; declare const Math: { sqrt(x: number): number };
+`;
+const BACKENDS = ['native', 'inspector'] as const;
+const FLAGS = ['--sourceMap', '--inlineSourceMap'] as const;
+const fnName = (backend: string, flag: string): string => `mapped_${backend}_${flag.slice(2)}`;
+const compiled = new Map<string, { js: string; ts: string }>();
+
+/** Compiles one .ts file holding one function per backend with `tsc <flag>`; returns the paths. */
+function compile(flag: (typeof FLAGS)[number]): void {
+  const dir = mkdtempSync(join(tmpdir(), 'otelprof-srcmap-'));
+  const ts = join(dir, `mapped-${flag.slice(2)}.ts`);
+  writeFileSync(ts, TS_HEADER + BACKENDS.map((b) => tsFunction(fnName(b, flag))).join(''));
+  writeFileSync(join(dir, 'mini-lib.d.ts'), MINI_LIB);
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), flag, '--noLib', '--target', 'ES2022', '--module', 'commonjs',
+    '--outDir', join(dir, 'out'), '--rootDir', dir, ts, join(dir, 'mini-lib.d.ts')], { stdio: 'pipe', cwd: dir });
+  compiled.set(flag, { js: join(dir, 'out', `mapped-${flag.slice(2)}.js`), ts });
+}
+
+beforeAll(() => {
+  for (const f of FLAGS) compile(f);
+});
+
+describe.each(BACKENDS)('%s backend', (backend) => {
+  test.each(FLAGS)('tsc %s: frames show the .ts file and line', async (flag) => {
+    const name = fnName(backend, flag);
+    const { js, ts } = compiled.get(flag) as { js: string; ts: string };
+    if (flag === '--inlineSourceMap') expect(readFileSync(js, 'utf8')).toContain('sourceMappingURL=data:application/json;base64,');
+    else expect(readFileSync(js, 'utf8')).toContain(`sourceMappingURL=mapped-sourceMap.js.map`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(js) as Record<string, (o: { ms: number }) => number>;
+    const out = sink();
+    startCPUProfile(out.stream, { backend });
+    mod[name]({ ms: 400 });
+    await stopCPUProfile();
+    const p = decodeIndependent(out.bytes());
+    const leafs = p.samples.filter((s) => s.functions[0] === name);
+    expect(leafs.length).toBeGreaterThan(0);
+    const first = 5 + BACKENDS.indexOf(backend) * 4;
+    for (const s of leafs) {
+      expect(s.files[0]).toBe(ts);
+      // The function's lines in the .ts file (the .js file numbers its lines differently).
+      expect(s.lines[0]).toBeGreaterThanOrEqual(first);
+      expect(s.lines[0]).toBeLessThanOrEqual(first + 3);
+    }
+    const listing = await goPprofOn(out.bytes(), ['-top', '-filefunctions']);
+    expect(listing).toContain(`${name} ${ts}`);
+  });
+});
