@@ -32,13 +32,17 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const base = median(results.tracing.map((x) => x.cpuMicrosPerRequest));
-const prof = median(results.profiling.map((x) => x.cpuMicrosPerRequest));
 console.log(`Node ${process.versions.node}, ${rounds} rounds x ${requests} requests, concurrency ${concurrency} (medians)\n`);
-console.log('| variant | CPU µs / request | vs tracing | vs profiling | req/s |');
+// Paired ratios: each round runs every variant back to back, so dividing within a round cancels
+// most of the drift a shared machine adds between rounds.
+const paired = (v, ref) => results[v].map((x, i) => x.cpuMicrosPerRequest / results[ref][i].cpuMicrosPerRequest);
+const fmt = (xs) => `${median(xs).toFixed(3)} (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
+console.log('| variant | CPU µs / request | vs tracing, paired median (min-max) | vs profiling, paired median (min-max) | req/s |');
 console.log('|---|---|---|---|---|');
 for (const v of variants) {
   const cpu = median(results[v].map((x) => x.cpuMicrosPerRequest));
   const rps = median(results[v].map((x) => x.reqPerSec));
-  console.log(`| ${v} | ${cpu.toFixed(1)} | ${(cpu / base).toFixed(3)} | ${v === 'tracing' ? '-' : (cpu / prof).toFixed(3)} | ${rps.toFixed(0)} |`);
+  const vsT = v === 'tracing' ? '1' : fmt(paired(v, 'tracing'));
+  const vsP = v === 'labels' ? fmt(paired(v, 'profiling')) : v === 'profiling' ? '1' : '-';
+  console.log(`| ${v} | ${cpu.toFixed(1)} | ${vsT} | ${vsP} | ${rps.toFixed(0)} |`);
 }

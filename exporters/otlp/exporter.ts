@@ -4,7 +4,7 @@
  * through the shared bounded queue and retry policy (`exporters/shared`).
  */
 import { EXPORT_SUCCESS, exportFailure, type ExportResult, type ProfileBatch, type ProfileExporter } from '../types';
-import { Delivery, HttpTransport, LogOnce, SelfMetrics } from '../shared';
+import { Delivery, HttpTransport, LogOnce, SelfMetrics, type DeliveryItem } from '../shared';
 import { encodeRequest, gzipBody } from './encode';
 import { resolveOtlpOptions, type OtlpExporterOptions, type ResolvedOtlpOptions } from './options';
 import { batchToOtlp } from './transform';
@@ -22,6 +22,7 @@ export class OtlpProfileExporter implements ProfileExporter {
   private readonly _delivery: Delivery;
   private readonly _metrics: SelfMetrics;
   private readonly _log: LogOnce;
+  private readonly _preparing = new Set<Promise<unknown>>();
   private _shutdown: Promise<void> | undefined;
 
   /** Throws `InvalidArgumentError` for bad options in code; bad env values are warned about and ignored. */
@@ -41,45 +42,49 @@ export class OtlpProfileExporter implements ProfileExporter {
   }
 
   /** Transforms, encodes and queues one batch; settles when it is delivered, dropped or refused. */
-  async export(batch: ProfileBatch): Promise<ExportResult> {
-    if (this._shutdown) return exportFailure('shutdown', new Error('OTLP exporter is shut down'));
+  export(batch: ProfileBatch): Promise<ExportResult> {
+    if (this._shutdown) return Promise.resolve(exportFailure('shutdown', new Error('OTLP exporter is shut down')));
+    let settle!: (r: ExportResult) => void;
+    const result = new Promise<ExportResult>((resolve) => (settle = resolve));
+    // Tracked until the request is in the queue, so forceFlush() also waits for batches still
+    // being encoded (gzip runs on the threadpool).
+    const queued = this._prepare(batch)
+      .then((ready) => ('code' in ready ? settle(ready) : this._delivery.enqueue({ ...ready, settle })))
+      .catch((err: unknown) => settle(exportFailure('invalid', err instanceof Error ? err : new Error(String(err)))))
+      .finally(() => this._preparing.delete(queued));
+    this._preparing.add(queued);
+    return result;
+  }
+
+  /** Waits for batches being encoded, then for queued requests (at most `flushTimeoutMillis`). Never rejects. */
+  async forceFlush(): Promise<void> {
+    await Promise.all([...this._preparing]);
+    await this._delivery.forceFlush();
+  }
+
+  private async _prepare(batch: ProfileBatch): Promise<ExportResult | Omit<DeliveryItem, 'settle'>> {
     const types = batch.profiles.map((p) => p.type).join(', ');
-    let body: Uint8Array;
-    let profiles: number;
     try {
       if (batch.profiles.length === 0) throw new Error('batch has no profiles');
       const { request, stats } = batchToOtlp(batch, { resourceAttributes: this.options.resourceAttributes, scope: { name: 'otelprof', version: this.options.scopeVersion } });
       if (stats.droppedLabels > 0) this._log.warn('dropped-labels', `otelprof: OTLP export dropped ${stats.droppedLabels} sample labels (repeated keys or malformed span_id/trace_id)`);
       // Every sample was zero: nothing to store, and receivers would drop the series anyway.
       if (stats.profiles === 0) return EXPORT_SUCCESS;
-      profiles = stats.profiles;
-      body = encodeRequest(request);
+      let body = encodeRequest(request);
       if (this.options.compression === 'gzip') body = await gzipBody(body);
+      const describe = `OTLP export of ${stats.profiles} profiles (${types})`;
+      return { bytes: body.byteLength, profiles: stats.profiles, describe, request: { path: '', headers: this._headers(), body } };
     } catch (err) {
       const error = new Error(`OTLP export of ${types || 'nothing'} failed before sending: ${err instanceof Error ? err.message : String(err)}`);
       this._log.error('invalid', `otelprof: ${error.message}`);
       this._metrics.dropped(batch.profiles.length, 'invalid');
       return exportFailure('invalid', error);
     }
-    return new Promise<ExportResult>((settle) => {
-      this._delivery.enqueue({
-        bytes: body.byteLength,
-        profiles,
-        describe: `OTLP export of ${profiles} profiles (${types})`,
-        request: { path: '', headers: this._headers(), body },
-        settle,
-      });
-    });
-  }
-
-  /** Waits for queued requests (at most `flushTimeoutMillis`). Never rejects. */
-  forceFlush(): Promise<void> {
-    return this._delivery.forceFlush();
   }
 
   /** Flushes, drops what is left, closes connections. Idempotent. */
   shutdown(): Promise<void> {
-    this._shutdown ??= this._delivery.shutdown().catch((err: unknown) => this._log.error('shutdown', `otelprof: OTLP exporter shutdown failed: ${String(err)}`));
+    this._shutdown ??= this.forceFlush().then(() => this._delivery.shutdown()).catch((err: unknown) => this._log.error('shutdown', `otelprof: OTLP exporter shutdown failed: ${String(err)}`));
     return this._shutdown;
   }
 

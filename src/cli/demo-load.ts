@@ -2,8 +2,8 @@
 
 /** Routes driven, with what each exercises. */
 export const DEMO_ROUTES = [
-  { path: '/work?n=300000', name: '/work', what: 'CPU' },
-  { path: '/alloc?items=40000', name: '/alloc', what: 'allocations' },
+  { path: '/work?n=400000', name: '/work', what: 'CPU' },
+  { path: '/alloc?items=15000', name: '/alloc', what: 'allocations' },
   { path: '/wait?ms=50', name: '/wait', what: 'awaits' },
 ] as const;
 

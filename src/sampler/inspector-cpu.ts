@@ -9,7 +9,8 @@ import { microsToNanos, monotonicToEpochOffsetMicros } from './clock';
 import { ContextBridge } from './context-bridge';
 import type { CpuBackend } from './cpu-backend';
 import { internFrame } from './frames';
-import { postSync } from './inspector-session';
+import { console as inspectorConsole } from 'node:inspector';
+import { inspectorSession, postSync } from './inspector-session';
 import type { RawCpuSample, RawCpuWindow } from './types';
 
 interface CallFrame {
@@ -36,6 +37,8 @@ export class InspectorCpuBackend implements CpuBackend {
   readonly supportsLabels = true;
   readonly bridge: ContextBridge;
   private readonly _intervalMicros: number;
+  private _title = '';
+  private _finished: CpuProfile | undefined;
 
   constructor(intervalMicros: number) {
     this._intervalMicros = intervalMicros;
@@ -45,15 +48,38 @@ export class InspectorCpuBackend implements CpuBackend {
   start(): void {
     postSync('Profiler.enable');
     postSync('Profiler.setSamplingInterval', { interval: this._intervalMicros });
-    postSync('Profiler.start');
+    inspectorSession().on('Profiler.consoleProfileFinished', this._onFinished);
+    this._title = nextTitle();
+    inspectorConsole.profile(this._title);
   }
 
+  /**
+   * Rotates with two overlapping titled profiles (the inspector console's `profile`/`profileEnd`):
+   * the next one starts before the current one ends, so V8 never turns its code logging off and
+   * the restart does not re-log every compiled function (Profiler.stop + start blocks the event
+   * loop for tens of ms on a real application). The finished profile arrives synchronously.
+   */
   collect(restart: boolean): RawCpuWindow {
-    const { profile } = postSync<{ profile: CpuProfile }>('Profiler.stop');
-    if (restart) postSync('Profiler.start');
-    else postSync('Profiler.disable');
-    return this._convert(profile);
+    const ending = this._title;
+    if (restart) {
+      this._title = nextTitle();
+      inspectorConsole.profile(this._title);
+    }
+    this._finished = undefined;
+    inspectorConsole.profileEnd(ending);
+    const profile = this._finished as CpuProfile | undefined;
+    this._finished = undefined;
+    if (!restart) {
+      inspectorSession().removeListener('Profiler.consoleProfileFinished', this._onFinished);
+      postSync('Profiler.disable');
+    }
+    // If the console was not wired to the profiler, nothing arrived: report an empty window.
+    return this._convert(profile ?? emptyProfile());
   }
+
+  private readonly _onFinished = (msg: { params: { title?: string; profile: CpuProfile } }): void => {
+    this._finished = msg.params.profile;
+  };
 
   private _convert(p: CpuProfile): RawCpuWindow {
     const stacks = buildStacks(p.nodes);
@@ -84,6 +110,16 @@ export class InspectorCpuBackend implements CpuBackend {
       samples,
     };
   }
+}
+
+let titles = 0;
+function nextTitle(): string {
+  return `otelprof-cpu-${process.pid}-${++titles}`;
+}
+
+function emptyProfile(): CpuProfile {
+  const now = Number(process.hrtime.bigint() / 1000n);
+  return { nodes: [], startTime: now, endTime: now, samples: [], timeDeltas: [] };
 }
 
 interface StackEntry {

@@ -59,8 +59,9 @@ class BlockCollector {
   start(rateNanos: number): void {
     this.rateNanos = rateNanos;
     if (this._window === undefined) {
-      this._unsubscribe = onCpuSamples((w) => this._onWindow(w));
+      // Opened first: if the sampler cannot start, nothing is left half set up.
       this._window = openCpuWindow();
+      this._unsubscribe = onCpuSamples((w) => this._onWindow(w));
       this._intervalNanos = Math.round(1e9 / this._window.hz);
       this._coveredMicros = monotonicMicros();
       this._rotateTimer = setInterval(() => this._rotate(), ROTATE_MILLIS);

@@ -184,6 +184,20 @@ describe('OTLP exporter against a loopback collector (decoded with the .proto at
     expect(collector.attempts).toHaveLength(0);
   });
 
+  test.each(['none', 'gzip'] as const)('forceFlush waits for every batch (compression %s); each export settles once, in order', async (compression) => {
+    const exporter = createOtlpExporter({ ...quiet, url: collector.url, compression });
+    const settled: number[] = [];
+    const pending = [1, 2, 3].map((i) => exporter.export(batch({ seriesLabels: { service_name: `svc-${i}` } })).then((r) => {
+      settled.push(i);
+      return r;
+    }));
+    await exporter.forceFlush();
+    expect(collector.received.map((r) => resourceAttributesOf(r.request)['service.name'])).toEqual(['svc-1', 'svc-2', 'svc-3']);
+    expect((await Promise.all(pending)).map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(settled).toEqual([1, 2, 3]);
+    await exporter.shutdown();
+  });
+
   test('gzip bodies decode to the same request as plain ones', async () => {
     const exporter = createOtlpExporter({ ...quiet, url: collector.url, compression: 'gzip' });
     await exporter.export(batch());
