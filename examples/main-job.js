@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * The main job (`npm run demo`): profiles a small CPU + allocation workload with otelprof's public
+ * The API example (`npm run example`): profiles a small CPU + allocation workload with otelprof's public
  * API, writes the profiles to ./profiles/ and prints a readable summary of each.
  *
  *   node examples/main-job.js [--out <dir>] [--seconds <n>]

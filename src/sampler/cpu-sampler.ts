@@ -6,6 +6,7 @@
  * so consecutive windows neither overlap nor lose samples.
  */
 import { InvalidArgumentError } from '../errors';
+import { nowNanos } from '../pprof/clock';
 import { createCpuBackend } from './backend-select';
 import type { CpuBackend } from './cpu-backend';
 import type { BridgeMode } from './context-bridge';
@@ -128,7 +129,7 @@ class WindowImpl implements CpuWindow {
 }
 
 function nowEpochNanos(): bigint {
-  return BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
+  return nowNanos();
 }
 
 /** Checks a sampling rate; `undefined` means the default (100 Hz). */

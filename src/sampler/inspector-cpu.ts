@@ -39,6 +39,7 @@ export class InspectorCpuBackend implements CpuBackend {
   private readonly _intervalMicros: number;
   private _title = '';
   private _finished: CpuProfile | undefined;
+  private _ending = '';
 
   constructor(intervalMicros: number) {
     this._intervalMicros = intervalMicros;
@@ -66,6 +67,7 @@ export class InspectorCpuBackend implements CpuBackend {
       inspectorConsole.profile(this._title);
     }
     this._finished = undefined;
+    this._ending = ending;
     inspectorConsole.profileEnd(ending);
     const profile = this._finished as CpuProfile | undefined;
     this._finished = undefined;
@@ -78,7 +80,8 @@ export class InspectorCpuBackend implements CpuBackend {
   }
 
   private readonly _onFinished = (msg: { params: { title?: string; profile: CpuProfile } }): void => {
-    this._finished = msg.params.profile;
+    // Other titled profiles (a user's own console.profile) are not ours.
+    if (msg.params.title === this._ending) this._finished = msg.params.profile;
   };
 
   private _convert(p: CpuProfile): RawCpuWindow {

@@ -12,6 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CPU_PROFILE_TYPE_ID } from '../../exporters/pyroscope/profile-types';
+import { startOtlpCollector, type DecodedRequest } from '../support/otlp-collector';
 import { startPyroscopeCollector, type PyroscopeCollector } from '../support/pyroscope-collector';
 import { DEPLOY, REPO, composeEnv, readCompose } from './deploy-files';
 
@@ -111,6 +112,22 @@ describe('example service settings', () => {
   });
 });
 
+/** The Dockerfile's CMD (exec form). */
+function containerCommand(): string[] {
+  const dockerfile = readFileSync(join(DEPLOY, 'Dockerfile'), 'utf8');
+  const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
+  expect(cmd[0]).toBe('node');
+  return cmd;
+}
+
+/** Requests `/work` until `done()` holds (at most `max` requests). */
+async function driveUntil(url: string, done: () => boolean, max = 200): Promise<void> {
+  for (let i = 0; i < max && !done(); i++) {
+    const res = await fetch(`${url}/work?n=300000`);
+    await res.arrayBuffer();
+  }
+}
+
 describe('the container start command with the compose environment', () => {
   let pyroscope: PyroscopeCollector;
   let otlpSink: Server;
@@ -135,9 +152,7 @@ describe('the container start command with the compose environment', () => {
 
   test('profiles reach Pyroscope as Grafana expects them, linked to spans', async () => {
     expect(existsSync(join(REPO, 'dist/src/register.js'))).toBe(true); // `npm test` builds dist/ first
-    const dockerfile = readFileSync(join(DEPLOY, 'Dockerfile'), 'utf8');
-    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
-    expect(cmd[0]).toBe('node');
+    const cmd = containerCommand();
     const env = composeEnv(readCompose().services.example);
     const sinkUrl = `http://127.0.0.1:${(otlpSink.address() as AddressInfo).port}`;
     const svc = await startService(cmd.slice(1), {
@@ -155,10 +170,7 @@ describe('the container start command with the compose environment', () => {
       const seen = (): boolean =>
         pyroscope.series.some((s) => s.profileTypeIds.includes(CPU_PROFILE_TYPE_ID) && s.strings.includes('findPrimes') &&
           s.samples.some((x) => x.labels.has('span_id')));
-      for (let i = 0; i < 200 && !seen(); i++) {
-        const res = await fetch(`${svc.url}/work?n=300000`);
-        await res.arrayBuffer();
-      }
+      await driveUntil(svc.url, seen);
       expect(await stopService(svc)).toBe(0);
     } finally {
       if (svc.child.exitCode === null) svc.child.kill('SIGKILL');
@@ -177,5 +189,35 @@ describe('the container start command with the compose environment', () => {
     expect(pyroscope.requests.filter((r) => r.status !== 200)).toEqual([]);
     // Traces went to the OTLP endpoint of the compose environment.
     expect(otlpPaths).toContain('/v1/traces');
+  });
+
+  test('example-otlp: OTLP profiles reach the collector endpoint under its service.name', async () => {
+    const collector = await startOtlpCollector();
+    const env = composeEnv(readCompose().services['example-otlp']);
+    const sinkUrl = `http://127.0.0.1:${(otlpSink.address() as AddressInfo).port}`;
+    const svc = await startService(containerCommand().slice(1), {
+      ...env,
+      OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
+      OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT: collector.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PYROSCOPE_UPLOAD_INTERVAL: '2s',
+    });
+    const serviceName = (r: DecodedRequest): string[] =>
+      (r.resourceProfiles as DecodedRequest[]).flatMap((rp) =>
+        (rp.resource?.attributes ?? []).filter((a: DecodedRequest) => a.key === 'service.name').map((a: DecodedRequest) => a.value.stringValue as string),
+      );
+    const withWork = (): DecodedRequest[] =>
+      collector.received.map((x) => x.request).filter((r) => (r.dictionary?.stringTable ?? []).includes('findPrimes'));
+    try {
+      await driveUntil(svc.url, () => withWork().length > 0);
+      expect(await stopService(svc)).toBe(0);
+    } finally {
+      if (svc.child.exitCode === null) svc.child.kill('SIGKILL');
+      await collector.close();
+    }
+    expect({ received: withWork().length > 0, output: svc.output() }).toEqual({ received: true, output: svc.output() });
+    for (const r of collector.received) expect(serviceName(r.request)).toEqual([env.OTEL_SERVICE_NAME]);
+    expect(collector.attempts.filter((a) => a.status !== 200)).toEqual([]);
   });
 });

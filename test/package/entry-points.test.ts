@@ -77,6 +77,18 @@ describe('package entry points', () => {
     expect(out).toMatchObject({ code: 'PPROF_ERR_INVALID_ARG', isBase: true, sameClassAsRequire: true, defaultIsCjs: true });
   });
 
+  it('resolves otelprof/register for --require and --import (resolution only: loading it starts profiling)', async () => {
+    if (!existsSync(join(repoRoot, 'src', 'register.ts'))) return; // declared in "exports" before it was written
+    const res = await runNode(project, ['--input-type=module', '-e', `
+      import { createRequire } from 'node:module';
+      const require = createRequire(process.cwd() + '/');
+      console.log(JSON.stringify({ cjs: require.resolve('otelprof/register'), esm: import.meta.resolve('otelprof/register') }));`]);
+    expect(parseOutput(res)).toEqual({
+      cjs: join(repoRoot, 'dist', 'src', 'register.js'),
+      esm: `file://${join(repoRoot, 'dist', 'esm', 'register.mjs')}`,
+    });
+  });
+
   it('hides internals behind the exports map', async () => {
     const res = await runNode(project, ['-e', "require('otelprof/dist/src/errors')"]);
     expect(res.code).not.toBe(0);

@@ -1,5 +1,5 @@
 /**
- * The main job (`npm run demo` = build + examples/main-job.js) runs against the built package and
+ * The API example (`npm run example` = build + examples/main-job.js) runs against the built package and
  * writes profiles that the real `go tool pprof` reads.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
