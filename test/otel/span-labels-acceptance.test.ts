@@ -41,7 +41,7 @@ function runApp(): Promise<AppResult> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['-r', join(fixtures, 'register-ts.js'), join(fixtures, 'span-labels-app.ts'), '4000', String(CLIENTS), '250'],
+      ['-r', join(fixtures, 'register-ts.js'), join(fixtures, 'span-labels-app.ts'), '4000', String(CLIENTS), '400'],
       { cwd: join(__dirname, '..', '..'), maxBuffer: 64 << 20, timeout: 90_000 },
       (err, stdout, stderr) => {
         if (err) reject(new Error(`${err.message}\n${stderr}`));
