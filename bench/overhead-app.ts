@@ -18,6 +18,8 @@ const [workload, variant, sinkPortArg, arg] = process.argv.slice(2);
 const sinkPort = Number(sinkPortArg);
 const FLUSH_MILLIS = Number(process.env.FLUSH_MILLIS ?? 3000);
 const collectStalls: number[] = [];
+/** Longest time of each step over all collections: rotate+heap read, build cpu, build heap, encode. */
+const stepMax = [0, 0, 0, 0];
 
 function post(body: Uint8Array): Promise<void> {
   return new Promise((resolve) => {
@@ -59,6 +61,7 @@ function startOtelprof(withLabels: boolean): () => Promise<void> {
     await post(cpuBytes);
     await post(heapBytes);
     const stall = Math.max(...steps);
+    stepMax.forEach((v, i) => { stepMax[i] = Math.max(v, steps[i]); });
     collectStalls.push(stall);
   };
   const timer = setInterval(() => void collect(), FLUSH_MILLIS);
@@ -70,6 +73,21 @@ function startOtelprof(withLabels: boolean): () => Promise<void> {
 }
 
 async function startPyroscope(): Promise<() => Promise<void>> {
+  // Time the peer's synchronous collection calls (V8 stop/restart + serialization, heap read) the
+  // same way otelprof's steps are timed.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ddPprof = require(require.resolve('@datadog/pprof', { paths: [require.resolve('@pyroscope/nodejs')] }));
+  for (const [obj, name] of [[ddPprof.time, 'stop'], [ddPprof.heap, 'profile']] as const) {
+    const orig = obj[name];
+    obj[name] = function timed(this: unknown, ...a: unknown[]) {
+      const t = performance.now();
+      try {
+        return orig.apply(this, a);
+      } finally {
+        collectStalls.push(performance.now() - t);
+      }
+    };
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Pyroscope = require('@pyroscope/nodejs');
   Pyroscope.init({
@@ -149,6 +167,9 @@ async function main(): Promise<void> {
     maxLoopDelayMillis: eld.max / 1e6,
     collections: collectStalls.length,
     maxCollectStallMillis: collectStalls.length ? Math.max(...collectStalls) : 0,
+    // The first collection also loads source maps and warms up the encoder.
+    maxCollectStallAfterFirstMillis: collectStalls.length > 1 ? Math.max(...collectStalls.slice(1)) : 0,
+    stepMaxMillis: stepMax,
   })}\n`);
   process.exit(0);
 }

@@ -93,16 +93,18 @@ const median = (xs) => {
     const baseRss = median(results[`${w}/baseline`].map((x) => x.maxRssMB));
     const baseP99 = w === 'http' ? median(results[`${w}/baseline`].map((x) => x.p99Millis)) : 0;
     console.log(`${w} workload:\n`);
-    console.log(`| variant | CPU µs / ${w === 'cpu' ? 'unit' : 'request'} | CPU vs baseline | ${w === 'http' ? 'p99 ms | p99 vs baseline | ' : ''}max RSS MB | RSS − baseline MB | max loop delay ms | max otelprof collect stall ms | collections |`);
-    console.log(`|---|---|---|${w === 'http' ? '---|---|' : ''}---|---|---|---|---|`);
+    console.log(`| variant | CPU µs / ${w === 'cpu' ? 'unit' : 'request'} | CPU vs baseline | ${w === 'http' ? 'p99 ms | p99 vs baseline | ' : ''}max RSS MB | RSS − baseline MB | max loop delay ms | max collect stall ms | same, after the 1st | collections |`);
+    console.log(`|---|---|---|${w === 'http' ? '---|---|' : ''}---|---|---|---|---|---|`);
     for (const v of variants) {
       const xs = results[`${w}/${v}`];
       const cpu = median(xs.map((x) => x[key]));
       const rss = median(xs.map((x) => x.maxRssMB));
       const p99 = w === 'http' ? median(xs.map((x) => x.p99Millis)) : 0;
       const httpCols = w === 'http' ? `${p99.toFixed(2)} | ${(p99 / baseP99).toFixed(3)} | ` : '';
-      const stall = v.startsWith('otelprof') ? median(xs.map((x) => x.maxCollectStallMillis)).toFixed(2) : '-';
-      console.log(`| ${v} | ${cpu.toFixed(1)} | ${(cpu / base).toFixed(3)} | ${httpCols}${rss.toFixed(1)} | ${(rss - baseRss).toFixed(1)} | ${median(xs.map((x) => x.maxLoopDelayMillis)).toFixed(2)} | ${stall} | ${median(xs.map((x) => x.collections))} |`);
+      const stall = v !== 'baseline' ? median(xs.map((x) => x.maxCollectStallMillis)).toFixed(2) : '-';
+      const later = v !== 'baseline' ? median(xs.map((x) => x.maxCollectStallAfterFirstMillis ?? 0)).toFixed(2) : '-';
+      console.log(`| ${v} | ${cpu.toFixed(1)} | ${(cpu / base).toFixed(3)} | ${httpCols}${rss.toFixed(1)} | ${(rss - baseRss).toFixed(1)} | ${median(xs.map((x) => x.maxLoopDelayMillis)).toFixed(2)} | ${stall} | ${later} | ${median(xs.map((x) => x.collections))} |`);
+      if (v.startsWith('otelprof') && process.env.STEPS) console.log(`<!-- ${w}/${v} step maxima (rotate+heap read, build cpu, build heap, encode) ms: ${xs.map((x) => (x.stepMaxMillis ?? []).map((n) => n.toFixed(1)).join('/')).join('; ')} -->`);
     }
     console.log('');
   }

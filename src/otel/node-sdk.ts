@@ -98,8 +98,11 @@ function sdkContextManager(cm: ContextManager | null | undefined): ContextManage
  *   `AsyncLocalStorageContextManager`, when unset; left alone when `null`).
  * - With `profiling.threadContext`, OTEP-4947 thread context is published where supported.
  *
+ * With `OTEL_SDK_DISABLED=true` (NodeSDK then does nothing) the options come back unchanged.
+ *
  * Idempotent: options that already hold a ProfilingSpanProcessor or an instrumented context
- * manager keep them and get no second one. Registers nothing globally itself (NodeSDK's `start()` does).
+ * manager keep them and get no second one. Registers nothing globally itself (NodeSDK's
+ * `start()` does).
  *
  * @throws OtelApiError `PPROF_ERR_OTEL_API_MISSING` / `PPROF_ERR_OTEL_API_INCOMPATIBLE` when
  *   `@opentelemetry/api`, `@opentelemetry/sdk-node` or `@opentelemetry/context-async-hooks` is
@@ -110,6 +113,11 @@ function sdkContextManager(cm: ContextManager | null | undefined): ContextManage
 export function withProfiling<T extends object>(options?: T, profiling: WithProfilingOptions = {}): T {
   checkOtelApi();
   spanLabelScope(profiling);
+  if (process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') {
+    // NodeSDK will not start: build no exporters and wrap nothing for it.
+    logger.debug('withProfiling: OTEL_SDK_DISABLED=true; options returned unchanged');
+    return { ...(options ?? {}) } as T;
+  }
   const opts = { ...(options ?? {}) } as T & SdkOptionFields;
   const base = opts.spanProcessors !== undefined ? [...opts.spanProcessors] : sdkDefaultProcessors(opts);
   if (base.some(isProfilingSpanProcessor)) {

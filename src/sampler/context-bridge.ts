@@ -36,6 +36,7 @@ export interface BridgeSink {
 
 type WithFn = ContextManager['with'];
 
+/** Keeps one backend's notion of the current sample context right (see the file comment). */
 export class ContextBridge {
   readonly mode: BridgeMode;
   readonly log: TransitionLog | undefined;
@@ -168,10 +169,3 @@ function currentContextManager(): ContextManager | undefined {
     return undefined;
   }
 }
-
-/** Monotonic microseconds on the clock of V8's profiler, without allocating (for the hooks). */
-export function nowMonotonicMicros(originMicros: number): number {
-  return performance.now() * 1000 + originMicros;
-}
-
-export type { Context };

@@ -78,6 +78,13 @@ describe('withProfiling(nodeSdkOptions)', () => {
     expect(opts.spanProcessors).toEqual([]);
   });
 
+  it('OTEL_SDK_DISABLED=true returns the options unchanged', () => {
+    const input = { serviceName: 'x' };
+    const opts = withEnv({ OTEL_SDK_DISABLED: 'true' }, () => withProfiling(input));
+    expect(opts).toEqual(input);
+    expect(opts).not.toBe(input);
+  });
+
   it('puts its processor before explicit spanProcessors, keeping them', () => {
     const mine = new SimpleSpanProcessor(new InMemorySpanExporter());
     const opts = withProfiling({ spanProcessors: [mine] }) as Opts;
