@@ -1,0 +1,35 @@
+/**
+ * `block`: event-loop stalls longer than the threshold (`setBlockProfileRate`), charged to the JS
+ * stacks that held the loop, with their labels. Cumulative, like Go's.
+ */
+import { writeContentionText } from '../pprof';
+import { blockRecords, flushBlockProfile, setBlockProfileRate as setSamplerBlockRate } from '../sampler';
+import { contentionProfile } from './contention-profile';
+import { enableLabelSampleContexts } from './label-contexts';
+import type { BuiltinProvider } from './provider';
+
+/**
+ * Go's `runtime.SetBlockProfileRate` for the event loop: stalls of at least `rateNanos` are
+ * recorded (default threshold when on: 10 ms); `0` or less turns recording off. Labels set with
+ * `runWithLabels` are kept on the blocking stacks.
+ *
+ * @throws InvalidArgumentError if `rateNanos` is not a finite number.
+ */
+export function setBlockProfileRate(rateNanos: number): void {
+  if (typeof rateNanos === 'number' && rateNanos > 0) enableLabelSampleContexts();
+  setSamplerBlockRate(rateNanos);
+}
+
+function snapshot() {
+  flushBlockProfile();
+  return contentionProfile(blockRecords().records());
+}
+
+export function blockProfileProvider(): BuiltinProvider {
+  return {
+    name: 'block',
+    count: () => blockRecords().size,
+    snapshot: async () => snapshot(),
+    text: async () => writeContentionText(snapshot(), 'contention'),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * `goroutine`: live async work. `count()` is Node's count of live handles and requests. The
+ * profile groups them by type, or, with creation-stack tracking on (`enableGoroutineStacks()` or
+ * `OTELPROF_GOROUTINE_STACKS=true`), by the stack that created each live resource, with the
+ * labels active there; the resource type is the leaf frame, e.g. `(Timeout)`.
+ */
+import { ProfileBuilder, writeCountText, type Profile as PprofProfile, type StackFrame } from '../pprof';
+import {
+  activeResourceCount, activeResourceTypes, enableGoroutineStacks, goroutineStacksEnabled,
+} from '../sampler';
+import { droppedAsyncResources, liveAsyncResources } from '../sampler/async-resources';
+import { dumpResourceTypes, dumpTrackedResources } from '../sampler/async-resources-dump';
+import type { BuiltinProvider } from './provider';
+
+const typeFrames = new Map<string, StackFrame>();
+
+/** The pseudo-frame naming a resource type, `(Timeout)`. */
+function typeFrame(type: string): StackFrame {
+  let f = typeFrames.get(type);
+  if (f === undefined) {
+    f = Object.freeze({ functionName: `(${type})`, fileName: '', line: 0, column: 0 });
+    typeFrames.set(type, f);
+  }
+  return f;
+}
+
+function snapshot(): PprofProfile {
+  const b = new ProfileBuilder({
+    sampleTypes: [{ type: 'goroutine', unit: 'count' }],
+    periodType: { type: 'goroutine', unit: 'count' },
+    period: 1,
+  });
+  if (goroutineStacksEnabled()) {
+    for (const r of liveAsyncResources()) {
+      const labels = r.labels === undefined ? undefined : [...r.labels].map(([key, str]) => ({ key, str }));
+      b.addSample([typeFrame(r.type), ...r.stack], [1], labels);
+    }
+  } else {
+    for (const [type, n] of activeResourceTypes()) b.addSample([typeFrame(type)], [n]);
+  }
+  return b.build();
+}
+
+/** Whether an environment value turns a switch on. */
+export function envFlag(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
+}
+
+/** The goroutine provider; turns creation stacks on when `OTELPROF_GOROUTINE_STACKS` asks for it. */
+export function goroutineProfileProvider(): BuiltinProvider {
+  if (envFlag(process.env.OTELPROF_GOROUTINE_STACKS) && !goroutineStacksEnabled()) enableGoroutineStacks();
+  return {
+    name: 'goroutine',
+    count: activeResourceCount,
+    snapshot: async () => snapshot(),
+    async text(debug) {
+      if (debug >= 2) {
+        return goroutineStacksEnabled() ? dumpTrackedResources(liveAsyncResources(), droppedAsyncResources()) : dumpResourceTypes(activeResourceTypes());
+      }
+      return writeCountText(snapshot(), 'goroutine');
+    },
+  };
+}
