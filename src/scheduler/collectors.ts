@@ -58,7 +58,7 @@ export function snapshotCollector(name: string): Collector {
       const p = lookup(name);
       if (!p) return [];
       const profile = await p.snapshot();
-      return [{ type: name, profile }];
+      return [{ type: name, profile: narrowed(name, profile) }];
     },
     close() {},
   };
@@ -78,11 +78,11 @@ export function deltaCollector(name: string): Collector {
       previous = current;
       const after = await current;
       if (!after) return [];
-      if (!before) return [{ type: name, profile: after }];
+      if (!before) return [{ type: name, profile: narrowed(name, after) }];
       const d = delta(before, after);
       d.timeNanos = before.timeNanos;
       d.durationNanos = Number(after.timeNanos - before.timeNanos);
-      return [{ type: name, profile: d }];
+      return [{ type: name, profile: narrowed(name, d) }];
     },
     close() {},
   };
@@ -94,4 +94,26 @@ async function snapshotOf(name: string): Promise<Profile | undefined> {
   const profile = await p.snapshot();
   profile.timeNanos = nowNanos();
   return profile;
+}
+
+/**
+ * Go's heap and allocs profiles both carry all four memory sample types; as separate types of a
+ * period (both stored under Pyroscope's `memory`) each keeps only its own pair, so the series
+ * are not sent twice.
+ */
+const OWN_SAMPLE_TYPES: Record<string, readonly string[]> = {
+  heap: ['inuse_objects', 'inuse_space'],
+  allocs: ['alloc_objects', 'alloc_space'],
+};
+
+function narrowed(type: string, profile: Profile): Profile {
+  const keep = OWN_SAMPLE_TYPES[type];
+  if (keep === undefined) return profile;
+  const idx = profile.sampleTypes.map((t, i) => (keep.includes(t.type) ? i : -1)).filter((i) => i >= 0);
+  if (idx.length === 0 || idx.length === profile.sampleTypes.length) return profile;
+  const samples = profile.samples
+    .map((s) => ({ ...s, values: idx.map((i) => s.values[i]) }))
+    .filter((s) => s.values.some((v) => v !== 0));
+  const defaultSampleType = keep.includes(profile.defaultSampleType) ? profile.defaultSampleType : '';
+  return { ...profile, sampleTypes: idx.map((i) => profile.sampleTypes[i]), samples, defaultSampleType };
 }

@@ -2,6 +2,7 @@
  * The optional `/debug/pprof` pull endpoint of continuous profiling (`pprofPort`). Binding is
  * asynchronous and may fail (port taken): the failure is reported, never thrown into the host.
  */
+import { types } from 'node:util';
 import { diag } from '@opentelemetry/api';
 import { servePprof, type PprofServer } from '../http';
 
@@ -22,11 +23,12 @@ export interface PullEndpoint {
 /** Starts the endpoint on `host:port`, or does nothing when `port` is undefined. Never rejects. */
 export function startPullEndpoint(port: number | undefined, host: string): PullEndpoint {
   if (port === undefined) return { status: Promise.resolve({ state: 'disabled' }), close: () => Promise.resolve() };
+  // Node's own errors may come from another realm (e.g. under jest): `instanceof Error` is not enough.
   const server: Promise<PprofServer | Error> = servePprof({ port, host }).catch((err: unknown) =>
-    err instanceof Error ? err : new Error(String(err)),
+    types.isNativeError(err) || err instanceof Error ? (err as Error) : new Error(String(err)),
   );
   const status = server.then((s): PullEndpointStatus => {
-    if (s instanceof Error) {
+    if (!isServer(s)) {
       log.warn(`pull endpoint not started on ${host}:${port}: ${s.message}`);
       return { state: 'failed', port, error: s };
     }
@@ -36,7 +38,11 @@ export function startPullEndpoint(port: number | undefined, host: string): PullE
     status,
     close: async () => {
       const s = await server;
-      if (!(s instanceof Error)) await s.close();
+      if (isServer(s)) await s.close();
     },
   };
+}
+
+function isServer(s: PprofServer | Error): s is PprofServer {
+  return typeof (s as PprofServer).close === 'function' && typeof (s as PprofServer).url === 'string';
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { servePprof, type PprofServer } from '../../src/http';
+import { namedBurner } from '../sampler/helpers';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const artifacts = join(__dirname, '..', 'artifacts');
@@ -10,15 +11,12 @@ let server: PprofServer;
 let browser: Browser;
 let burning = true;
 
-function flameBusyFunction(): number {
-  let x = 0;
-  const end = Date.now() + 15;
-  while (Date.now() < end) x += Math.sqrt(x + 1);
-  return x;
-}
+// A big never-inlined body: V8 would otherwise inline a small burner into burnLoop and the
+// profile would show burnLoop instead (seen under full-suite load).
+const flameBusyFunction = namedBurner('flameBusyFunction');
 function burnLoop(): void {
   if (!burning) return;
-  flameBusyFunction();
+  flameBusyFunction(15);
   setImmediate(burnLoop);
 }
 
@@ -39,7 +37,7 @@ afterAll(async () => {
 
 test('the flame graph page shows the busy function and zooms on click', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(`${server.url}ui/?profile=cpu&seconds=2`);
+  await page.goto(`${server.url}ui/?profile=cpu&seconds=3`);
   await page.waitForSelector('body[data-loaded="true"]', { timeout: 30_000 });
   const frame = page.locator('.frame[data-name="flameBusyFunction"]').first();
   if ((await frame.count()) === 0) {
