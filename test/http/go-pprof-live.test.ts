@@ -1,20 +1,17 @@
 import { runGoPprof } from '../support/go-pprof';
 import { servePprof, type PprofServer } from '../../src/http';
 import { newProfile } from '../../src/profiles';
+import { namedBurner } from '../sampler/helpers';
 
 let server: PprofServer;
 let burning = true;
 
 // A busy function the CPU profile must find: runs in short slices so the server stays responsive.
-function busyPullEndpointWork(): number {
-  let x = 0;
-  const end = Date.now() + 20;
-  while (Date.now() < end) x += Math.sqrt(x + 1);
-  return x;
-}
+// Its big body keeps V8 from inlining it into burnLoop (which would hide its name; seen on Node 24).
+const busyPullEndpointWork = namedBurner('busyPullEndpointWork');
 function burnLoop(): void {
   if (!burning) return;
-  busyPullEndpointWork();
+  busyPullEndpointWork(20);
   setImmediate(burnLoop);
 }
 
