@@ -1,6 +1,6 @@
 /**
  * What `otelprof/register` runs: continuous profiling from the environment alone. With no
- * collector configured (no `PYROSCOPE_SERVER_ADDRESS`, `OTEL_EXPORTER_OTLP_*ENDPOINT` or
+ * collector configured (no `PYROSCOPE_SERVER_ADDRESS`, `OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT` or
  * `OTELPROF_EXPORTERS`) the embedded default applies: the file exporter to `./profiles` plus the
  * pull endpoint on 127.0.0.1:6060 (`OTELPROF_PPROF_PORT` picks another port, 0 any free one),
  * announced once on stderr. Nothing here throws into the application.
@@ -16,11 +16,18 @@ export const DEFAULT_PULL_PORT = 6060;
 /** The name the "already started" error shows for a register-started profiler. */
 export const REGISTER_OWNER = 'otelprof/register';
 
-/** Options the environment alone leads to: `{}` when a collector is configured, else the embedded default. */
+/**
+ * Options the environment alone leads to: `{}` when a destination is configured
+ * (`PYROSCOPE_SERVER_ADDRESS` or `OTELPROF_EXPORTERS`), OTLP when only
+ * `OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT` is set, else the embedded default. The generic
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` alone does not count: it is usually set for traces, and the
+ * collector behind it may have no profiles pipeline.
+ */
 export function zeroCodeOptions(env: NodeJS.ProcessEnv = process.env): { options: ProfilingOptions; embeddedDefault: boolean } {
   const e = readEnv(env);
-  const configured = e.options.serverAddress !== undefined || e.options.exporters !== undefined || e.otlp.url !== undefined;
-  if (configured) return { options: {}, embeddedDefault: false };
+  if (e.options.serverAddress !== undefined || e.options.exporters !== undefined) return { options: {}, embeddedDefault: false };
+  const profilesEndpoint = (env.OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT ?? '').trim() !== '' && e.otlp.url !== undefined;
+  if (profilesEndpoint) return { options: { exporters: ['otlp'] }, embeddedDefault: false };
   const options: ProfilingOptions = { exporters: ['file'] };
   if (e.options.pprofPort === undefined) options.pprofPort = DEFAULT_PULL_PORT;
   return { options, embeddedDefault: true };
