@@ -6,7 +6,7 @@
 import { EnvReader, type Env } from './env-reader';
 import type { ConfigIssue } from './issues';
 import { readOtlpEnv, OTLP_SECRET_VARS, type OtlpEnvConfig } from './otlp-env';
-import { EXPORTER_NAMES, HEAP_MODES, LIMITS, SAMPLER_BACKENDS, type ExporterName, type ProfilingOptions } from './options';
+import { EXPORTER_NAMES, HEAP_MODES, LIMITS, PYROSCOPE_ROUTES, SAMPLER_BACKENDS, type ExporterName, type ProfilingOptions } from './options';
 import { HEADER_NAME_RE, TENANT_ID_RULE, isHeaderSafe, isTenantId, parseHttpUrl, parseLabelList, parseResourceAttributes } from './parse';
 
 /** Variables whose values are never echoed in issues. */
@@ -35,6 +35,8 @@ export function readEnv(env: Env = process.env): EnvSettings {
   o.serverAddress = r.first(['PYROSCOPE_ADHOC_SERVER_ADDRESS', 'PYROSCOPE_SERVER_ADDRESS'], (n) => r.parsed(n, URL_RULE, parseHttpUrl))?.href.replace(/\/$/, '');
   readAuth(r, o);
   o.labels = r.parsed('PYROSCOPE_LABELS', 'comma-separated key=value pairs with label names ([A-Za-z_][A-Za-z0-9_.]*)', parseLabelList);
+  o.pyroscopeRoute = r.oneOf('OTELPROF_PYROSCOPE_ROUTE', PYROSCOPE_ROUTES);
+  o.legacyLabelNames = r.bool('OTELPROF_LEGACY_LABEL_NAMES');
   o.httpHeaders = r.parsed('PYROSCOPE_HTTP_HEADERS', 'a JSON object of header names to string values', parseJsonHeaders);
   o.uploadIntervalMillis = r.first(['PYROSCOPE_UPLOAD_INTERVAL', 'PYROSCOPE_FLUSH_INTERVAL_MS'], (n) =>
     n === 'PYROSCOPE_FLUSH_INTERVAL_MS' ? r.int(n, 1) : roundMillis(r.durationMillis(n, 1)),

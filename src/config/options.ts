@@ -53,6 +53,10 @@ export interface ProfilingOptions {
   labels?: Record<string, string>;
   /** Extra HTTP headers for Pyroscope requests. */
   httpHeaders?: Record<string, string>;
+  /** Pyroscope route: the Push API (all types of a period in one request) or `/ingest` (one pprof per type). */
+  pyroscopeRoute?: PyroscopeRoute;
+  /** Rewrite label names to `[A-Za-z_][A-Za-z0-9_]*` for Pyroscope before 2.0 (label sanitization on). */
+  legacyLabelNames?: boolean;
   /** Upload period, milliseconds (one profile window per type per period). */
   uploadIntervalMillis?: number;
   /** Profile types to collect each period. */
@@ -104,6 +108,8 @@ export interface ProfilingConfig {
   tenantId: string | undefined;
   labels: Record<string, string>;
   httpHeaders: Record<string, string>;
+  pyroscopeRoute: PyroscopeRoute;
+  legacyLabelNames: boolean;
   uploadIntervalMillis: number;
   profileTypes: string[];
   sampler: SamplerBackend;
@@ -129,10 +135,16 @@ export interface ProfilingConfig {
   issues: readonly ConfigIssue[];
 }
 
+/** Pyroscope upload routes. */
+export const PYROSCOPE_ROUTES = ['push', 'ingest'] as const;
+export type PyroscopeRoute = (typeof PYROSCOPE_ROUTES)[number];
+
 /** Defaults of every setting that has one (`serviceName`'s depends on the process). */
 export const DEFAULTS = Object.freeze({
   enabled: true,
   serverAddress: 'http://localhost:4040',
+  pyroscopeRoute: 'push' as PyroscopeRoute,
+  legacyLabelNames: false,
   uploadIntervalMillis: 10_000,
   profileTypes: ['cpu', 'wall', 'heap'] as readonly string[],
   sampler: 'native' as SamplerBackend,

@@ -9,12 +9,12 @@ import { readEnv } from './env';
 import { reportConfigIssues } from './issues';
 import { DEFAULT_OTLP_PROFILES_URL } from './otlp-env';
 import {
-  BUILTIN_PROFILE_TYPES, DEFAULTS, EXPORTER_NAMES, HEAP_MODES, LIMITS, SAMPLER_BACKENDS,
+  BUILTIN_PROFILE_TYPES, DEFAULTS, EXPORTER_NAMES, HEAP_MODES, LIMITS, PYROSCOPE_ROUTES, SAMPLER_BACKENDS,
   type BasicAuth, type ExporterName, type ProfilingConfig, type ProfilingOptions,
 } from './options';
 
 const OPTION_KEYS: readonly string[] = [
-  'enabled', 'serviceName', 'resourceAttributes', 'serverAddress', 'authToken', 'basicAuth', 'tenantId', 'labels', 'httpHeaders',
+  'enabled', 'serviceName', 'resourceAttributes', 'serverAddress', 'authToken', 'basicAuth', 'tenantId', 'labels', 'httpHeaders', 'pyroscopeRoute', 'legacyLabelNames',
   'uploadIntervalMillis', 'profileTypes', 'sampler', 'cpuHz', 'heapMode', 'heapSamplingIntervalBytes', 'heapStackDepth',
   'blockProfileRateNanos', 'mutexProfileFraction', 'goroutineStacks', 'goroutinePromises', 'exporters', 'fileExportDir',
   'pprofPort', 'pprofHost', 'exportTimeoutMillis', 'shutdownTimeoutMillis', 'maxQueueItems', 'maxQueueBytes', 'maxAttempts', 'otlp',
@@ -43,6 +43,8 @@ export function checkOptions(options: ProfilingOptions): ProfilingOptions {
     tenantId: check.tenantId('tenantId', o.tenantId),
     labels: check.labels('labels', o.labels),
     httpHeaders: check.headers('httpHeaders', o.httpHeaders),
+    pyroscopeRoute: check.oneOf('pyroscopeRoute', o.pyroscopeRoute, PYROSCOPE_ROUTES),
+    legacyLabelNames: check.bool('legacyLabelNames', o.legacyLabelNames),
     uploadIntervalMillis: check.int('uploadIntervalMillis', o.uploadIntervalMillis, 1),
     profileTypes: check.list('profileTypes', o.profileTypes, PROFILE_TYPES_RULE),
     sampler: check.oneOf('sampler', o.sampler, SAMPLER_BACKENDS),
@@ -116,6 +118,8 @@ export function resolveConfig(options: ProfilingOptions = {}, env: Env = process
     tenantId: code.tenantId ?? e.tenantId,
     labels: { ...e.labels, ...code.labels },
     httpHeaders: { ...e.httpHeaders, ...code.httpHeaders },
+    pyroscopeRoute: pick('pyroscopeRoute') as ProfilingConfig['pyroscopeRoute'],
+    legacyLabelNames: pick('legacyLabelNames') as boolean,
     uploadIntervalMillis: pick('uploadIntervalMillis') as number,
     profileTypes,
     sampler: pick('sampler') as ProfilingConfig['sampler'],

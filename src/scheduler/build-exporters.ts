@@ -12,6 +12,8 @@ export function buildExporters(config: ProfilingConfig): ProfileExporter[] {
       case 'pyroscope':
         return new PyroscopeExporter({
           endpoint: config.serverAddress,
+          route: config.pyroscopeRoute,
+          legacyLabelNames: config.legacyLabelNames,
           authToken: config.authToken,
           basicAuth: config.basicAuth,
           tenantId: config.tenantId,
