@@ -51,6 +51,8 @@ export class Delivery {
   private _running = false;
   private _closed = false;
   private _wake: (() => void) | undefined;
+  /** Epoch ms before which no request is sent: the server's last `Retry-After` covers every request, not just the one it answered. */
+  private _pausedUntil = 0;
   private _idleWaiters: Array<() => void> = [];
 
   /** `random` is injectable so tests can remove the jitter. */
@@ -130,7 +132,7 @@ export class Delivery {
       if (this._closed) return;
       const head = this._queue.peek();
       if (!head) return;
-      const wait = head.notBefore - Date.now();
+      const wait = Math.max(head.notBefore, this._pausedUntil) - Date.now();
       if (wait > 0) {
         await this._sleep(wait);
         continue; // the head may have been evicted meanwhile
@@ -163,6 +165,12 @@ export class Delivery {
   private _retryOrDrop(entry: Entry, res: TransportResult): void {
     const what = res.kind === 'response' ? `HTTP ${res.status}: ${serverMessage(res.body)}` : res.error.message;
     const kind = res.kind === 'response' ? `http-${res.status}` : res.timedOut ? 'timeout' : 'network';
+    const retryAfter = res.kind === 'response' ? parseRetryAfter(res.headers['retry-after']) : undefined;
+    // Honoured even when this request is dropped, and by whichever request goes next (a full
+    // queue evicts the one waiting; the next one must not go sooner than the server asked).
+    if (retryAfter !== undefined) {
+      this._pausedUntil = Math.max(this._pausedUntil, Date.now() + Math.min(retryAfter, this._opts.backoff.maxRetryAfterMillis));
+    }
     if (entry.attempts >= this._opts.maxAttempts) {
       const error = new Error(`${entry.describe} dropped after ${entry.attempts} attempts; last error: ${what}`);
       this._log.error('retries-exhausted', `otelprof: ${error.message}`);
@@ -175,7 +183,6 @@ export class Delivery {
       this._drop([entry], 'shutdown', `exporter shut down during a failed attempt (${what})`);
       return;
     }
-    const retryAfter = res.kind === 'response' ? parseRetryAfter(res.headers['retry-after']) : undefined;
     const delay = backoffMillis(this._opts.backoff, entry.attempts, retryAfter, this._random);
     this._log.warn(kind, `otelprof: ${entry.describe} failed (${what}); retrying in ${delay} ms`);
     this._metrics.retried();

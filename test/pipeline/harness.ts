@@ -18,18 +18,26 @@ export interface AppReport {
   stats: { periods: number; profiles: number; collectErrors: number; exportFailures: number };
   metrics: { exported: number; retried: number; dropped: Record<string, number> };
   spans?: string[];
+  /** Route 'push-observed' only: the largest delivery queue seen and its configured bounds. */
+  queue?: { maxItems: number; maxBytes: number; boundItems: number; boundBytes: number };
 }
+
+/** `push`: startProfiling; `ingest`: the pipeline with the /ingest route; `push-observed`: startProfiling's pipeline composed by hand so its queue can be watched. */
+export type AppRoute = 'push' | 'ingest' | 'push-observed';
 
 /** A running profiled child service. */
 export class ProfiledApp {
   port = 0;
   stderr = '';
+  /** Exit code and signal once the child exited. */
+  exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private constructor(private readonly child: ChildProcess) {
     child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    child.once('exit', (code, signal) => (this.exit = { code, signal }));
   }
 
   /** Starts the app with `options` for `startProfiling` (or the hand-built ingest pipeline). */
-  static async start(route: 'push' | 'ingest', options: ProfilingOptions): Promise<ProfiledApp> {
+  static async start(route: AppRoute, options: ProfilingOptions): Promise<ProfiledApp> {
     const child = fork(join(__dirname, 'fixtures', 'profiled-app.js'), [], {
       cwd: join(__dirname, '..', '..'),
       env: { ...process.env, PIPELINE_APP: JSON.stringify({ route, options }) },
@@ -45,14 +53,20 @@ export class ProfiledApp {
 
   private ask(type: 'stats' | 'stop'): Promise<AppReport> {
     return new Promise((resolve, reject) => {
+      const onExit = (code: number | null): void => {
+        this.child.off('message', onMessage);
+        reject(new Error(`app exited with ${code}: ${this.stderr}`));
+      };
       const onMessage = (m: AppReport): void => {
         if (m.type === (type === 'stop' ? 'stopped' : 'stats')) {
           this.child.off('message', onMessage);
+          this.child.off('exit', onExit);
           resolve(m);
         }
       };
+      if (this.exit) return reject(new Error(`app exited with ${this.exit.code}: ${this.stderr}`));
       this.child.on('message', onMessage);
-      this.child.once('exit', (code) => reject(new Error(`app exited with ${code}: ${this.stderr}`)));
+      this.child.once('exit', onExit);
       this.child.send({ type });
     });
   }
@@ -64,7 +78,7 @@ export class ProfiledApp {
 
   /** Shuts the profiler down and waits for the child to exit; returns its last report. */
   async stop(): Promise<AppReport> {
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) => (this.exit ? resolve() : this.child.once('exit', () => resolve())));
     const r = await this.ask('stop');
     await exited;
     return r;

@@ -51,6 +51,8 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
   bodyBytes: number;
   fault?: Fault['kind'];
+  /** When the request arrived (epoch ms, before its body was read). */
+  receivedAtMillis: number;
 }
 
 /** Collector settings. */
@@ -90,6 +92,7 @@ export class PyroscopeCollector extends EventEmitter {
   private readonly _now: () => bigint;
   private readonly _prefix: string;
   private readonly _tls: { key: string; cert: string } | undefined;
+  private readonly _arrivals = new WeakMap<IncomingMessage, number>();
 
   constructor(opts: CollectorOptions = {}) {
     super();
@@ -103,6 +106,11 @@ export class PyroscopeCollector extends EventEmitter {
   /** `http://127.0.0.1:<port>` (`https:` with `tls`). */
   get url(): string {
     return `${this._tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
+  }
+
+  /** Client connections open right now (hung requests keep theirs until the client gives up). */
+  get openConnections(): number {
+    return this._sockets.size;
   }
 
   /** Applies `fault` to every request until cleared with `setFault(undefined)`. */
@@ -165,6 +173,7 @@ export class PyroscopeCollector extends EventEmitter {
   }
 
   private async _handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this._arrivals.set(req, Date.now());
     const url = new URL(req.url ?? '/', 'http://x');
     const route = url.pathname.startsWith(this._prefix) ? url.pathname.slice(this._prefix.length) : url.pathname;
     const fault = this._faults.shift() ?? this._fault;
@@ -190,7 +199,7 @@ export class PyroscopeCollector extends EventEmitter {
 
   private _applyFault(fault: Fault, route: string, req: IncomingMessage, res: ServerResponse): void {
     const record = (status: number): void => {
-      this.requests.push({ route, status, message: fault.kind, headers: req.headers, bodyBytes: 0, fault: fault.kind });
+      this.requests.push({ route, status, message: fault.kind, headers: req.headers, bodyBytes: 0, fault: fault.kind, receivedAtMillis: this._arrival(req) });
       this.emit('request');
     };
     if (fault.kind === 'reset') {
@@ -219,8 +228,12 @@ export class PyroscopeCollector extends EventEmitter {
     } else {
       res.writeHead(200, route === PUSH_PATH ? { 'content-type': 'application/proto' } : {}).end();
     }
-    this.requests.push({ route, status: err?.status ?? 200, message: err?.message ?? '', headers: req.headers, bodyBytes: bytes });
+    this.requests.push({ route, status: err?.status ?? 200, message: err?.message ?? '', headers: req.headers, bodyBytes: bytes, receivedAtMillis: this._arrival(req) });
     this.emit('request');
+  }
+
+  private _arrival(req: IncomingMessage): number {
+    return this._arrivals.get(req) ?? Date.now();
   }
 
   /** Tenancy modes A/B/C (§1). `late` = /ingest, where an invalid id is only found later (422). */
