@@ -1,4 +1,5 @@
 /** The demo's load: the example service's three routes, a few requests at a time, for a while. */
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Routes driven, with what each exercises. */
 export const DEMO_ROUTES = [
@@ -15,22 +16,31 @@ export interface LoadStats {
   lastError: string | undefined;
 }
 
-/** Sends requests to `baseUrl` with `concurrency` workers until `durationMillis` passed. */
-export async function driveLoad(baseUrl: string, durationMillis: number, concurrency: number, stats: LoadStats): Promise<void> {
+/** After a failed request a worker waits this long, so a dead service is not hammered in a tight loop. */
+const FAILURE_PAUSE_MILLIS = 100;
+
+/**
+ * Sends requests to `baseUrl` with `concurrency` workers until `durationMillis` passed or `stop`
+ * is aborted (requests in flight are then cancelled).
+ */
+export async function driveLoad(baseUrl: string, durationMillis: number, concurrency: number, stats: LoadStats, stop?: AbortSignal): Promise<void> {
   const deadline = Date.now() + durationMillis;
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !stop?.aborted) {
       // /work twice as often as the others, so the CPU profile has a clear winner.
       const route = DEMO_ROUTES[[0, 1, 0, 2][next++ % 4]];
       try {
-        const res = await fetch(baseUrl + route.path, { signal: AbortSignal.timeout(10_000) });
+        const timeout = AbortSignal.timeout(10_000);
+        const res = await fetch(baseUrl + route.path, { signal: stop ? AbortSignal.any([timeout, stop]) : timeout });
         await res.arrayBuffer();
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
         stats.byRoute[route.name] = (stats.byRoute[route.name] ?? 0) + 1;
       } catch (err) {
+        if (stop?.aborted) break;
         stats.failed++;
         stats.lastError = `${route.name}: ${(err as Error).message}`;
+        await sleep(FAILURE_PAUSE_MILLIS);
       }
       stats.requests++;
     }

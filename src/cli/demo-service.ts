@@ -8,6 +8,9 @@ import { dirname, join } from 'node:path';
 import { REGISTER_PATH } from './run-command';
 import { CommandError } from './usage-error';
 
+/** Stops the service when the demo process is gone (see demo-watchdog.ts). */
+const WATCHDOG_PATH = join(__dirname, 'demo-watchdog.js');
+
 /** Variables that would send the demo's profiles to a collector instead of the embedded default. */
 const COLLECTOR_VARS = ['PYROSCOPE_SERVER_ADDRESS', 'PYROSCOPE_ADHOC_SERVER_ADDRESS', 'OTELPROF_EXPORTERS',
   'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROFILES_ENDPOINT'];
@@ -56,7 +59,7 @@ export function startDemoService(o: DemoServiceOptions): Promise<DemoService> {
     PYROSCOPE_APPLICATION_NAME: o.serviceName, PYROSCOPE_UPLOAD_INTERVAL: `${o.periodMillis}ms`,
     OTELPROF_PROFILE_TYPES: o.profileTypes.join(','),
   });
-  const child = spawn(process.execPath, ['--require', REGISTER_PATH, server], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--require', WATCHDOG_PATH, '--require', REGISTER_PATH, server], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   let url: string | undefined;
   let pullUrl: string | undefined;

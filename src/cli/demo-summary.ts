@@ -28,6 +28,22 @@ export function profileFilesByType(dir: string, service: string): TypeFiles[] {
   return [...byType].map(([type, files]) => ({ type, files }));
 }
 
+/** One profile standing for the run: the windows merged, or the last snapshot of a point-in-time type. */
+export function profileOfType(t: TypeFiles): Profile {
+  const profiles: Profile[] = t.files.map((f) => decode(readFileSync(f)));
+  return SNAPSHOT_TYPES.has(t.type) ? profiles[profiles.length - 1] : merge(profiles);
+}
+
+/** The file of `t` with the largest total (the window that saw the most load): the one worth opening. */
+export function busiestFile(t: TypeFiles): string {
+  let best = { file: t.files[t.files.length - 1], total: -1 };
+  for (const file of t.files) {
+    const total = topFunctions(decode(readFileSync(file))).total;
+    if (total > best.total) best = { file, total };
+  }
+  return best.file;
+}
+
 const DESCRIPTIONS: Record<string, string> = {
   cpu: 'on-CPU time',
   wall: 'wall-clock time, idle included',
@@ -38,8 +54,7 @@ const DESCRIPTIONS: Record<string, string> = {
 
 /** The text block of one type: header, then the top `n` functions by flat value. */
 export function summarizeType(t: TypeFiles, n = 5): { text: string; top: string | undefined } {
-  const profiles: Profile[] = t.files.map((f) => decode(readFileSync(f)));
-  const profile = SNAPSHOT_TYPES.has(t.type) ? profiles[profiles.length - 1] : merge(profiles);
+  const profile = profileOfType(t);
   const report = topFunctions(profile);
   const rows = report.rows.filter((r) => r.flat !== 0).slice(0, n);
   const what = DESCRIPTIONS[t.type] ?? 'custom profile';

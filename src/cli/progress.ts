@@ -18,7 +18,13 @@ export class Progress {
     this._stream = stream;
     this._tty = stream.isTTY === true;
     this._text = text;
-    this._timer = setInterval(() => this._render(false), this._tty ? 250 : 1000);
+    // First shown at one second (forced: a timer may fire a hair before Date.now() agrees), then
+    // refreshed on a terminal every 250 ms, elsewhere every 3 s.
+    this._timer = setTimeout(() => {
+      this._render(true);
+      this._timer = setInterval(() => this._render(false), this._tty ? 250 : 1000);
+      this._timer.unref();
+    }, 1000);
     this._timer.unref();
   }
 
@@ -34,7 +40,7 @@ export class Progress {
 
   /** Stops; on a terminal clears the line. */
   done(): void {
-    if (this._timer) clearInterval(this._timer);
+    if (this._timer) clearTimeout(this._timer);
     this._timer = undefined;
     if (this._tty && this._shown) this._stream.write('\r\x1b[K');
   }
@@ -42,7 +48,7 @@ export class Progress {
   private _render(force: boolean): void {
     const elapsed = Date.now() - this._started;
     if (!force && elapsed < 1000) return;
-    const line = `${this._text} (${Math.floor(elapsed / 1000)}s)`;
+    const line = `${this._text} (${Math.max(1, Math.floor(elapsed / 1000))}s)`;
     if (this._tty) {
       this._stream.write(`\r\x1b[K${line}`);
     } else {

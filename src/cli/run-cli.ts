@@ -15,6 +15,10 @@ Examples:
   otelprof run -- node app.js
   PYROSCOPE_SERVER_ADDRESS=http://localhost:4040 otelprof run -- node server.mjs
 
+Signals: SIGTERM sent to otelprof run is passed on to the command; so are SIGINT and SIGHUP when
+not on a terminal (on a terminal, Ctrl-C reaches the command directly; a second copy would cut
+its final flush short).
+
 Note: every Node process the command starts is profiled (e.g. \`npm start\` profiles npm too);
 run node directly where you can.
 

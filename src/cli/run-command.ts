@@ -27,8 +27,14 @@ export function runWithProfiling(command: string, args: string[], env: NodeJS.Pr
       stdio: 'inherit',
       env: { ...env, NODE_OPTIONS: nodeOptionsWithRegister(env.NODE_OPTIONS) },
     });
-    // Pass the signals a terminal or supervisor sends on to the child; it decides how to stop.
-    const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+    // Pass on the signals a supervisor sends to us alone (`kill <pid>`, docker stop). Ctrl-C and
+    // a closing terminal signal the whole foreground process group, so the child got those
+    // already; a second copy would cut its exit flush short (otelprof dies on a second signal).
+    const fromTerminal = process.stdin.isTTY === true || process.stderr.isTTY === true;
+    const forward = (sig: NodeJS.Signals) => (): void => {
+      if (fromTerminal && sig !== 'SIGTERM') return;
+      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    };
     const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => [sig, forward(sig)] as const);
     for (const [sig, h] of handlers) process.on(sig, h);
     child.on('error', (err) => {

@@ -1,14 +1,15 @@
 /** `otelprof top <file|url>`: the command around {@link topFunctions}. */
 import { parseArgs } from './args';
 import { withProgress } from './progress';
-import { readProfileSource, renderTop, topFunctions } from './top';
+import { isUrl, readProfileSource, renderTop, topFunctions } from './top';
 import { CommandError, UsageError } from './usage-error';
 
 export const TOP_HELP = `Usage: otelprof top <file|url> [options]
 
-Prints the functions with the most samples of a pprof profile (gzipped or raw protobuf, written
-by otelprof, Go or any pprof tool), like \`go tool pprof -top\`: flat = in the function itself,
-cum = in it or in what it called.
+Prints the functions with the most samples of a pprof profile, like \`go tool pprof -top\`:
+flat = in the function itself, cum = in it or in what it called. Reads gzipped or raw protobuf
+(written by otelprof, Go or any pprof tool) and Go's legacy debug=1 text (names taken from its
+comment lines, so no binary is needed).
 
   <file|url>              a profile file, or an http(s) URL serving one, e.g.
                           http://127.0.0.1:6060/debug/pprof/profile?seconds=5
@@ -19,7 +20,7 @@ Options:
   --timeout <seconds>     give up fetching a URL after this long (default 120)
   -h, --help              show this help
 
-Exit codes: 0 ok, 1 the profile could not be read, 2 bad command line.`;
+Exit codes: 0 ok, 1 the profile could not be read or fetched, 2 bad command line.`;
 
 /** Runs the command; resolves with the text to print. Throws UsageError / CommandError. */
 export async function topCommand(argv: readonly string[]): Promise<string> {
@@ -29,15 +30,23 @@ export async function topCommand(argv: readonly string[]): Promise<string> {
     throw new UsageError(args.positional.length === 0 ? 'otelprof top: missing <file|url>' : `otelprof top: expected one <file|url>, got ${args.positional.length}`);
   }
   const source = args.positional[0];
+  if (isUrl(source) && !URL.canParse(source)) throw new UsageError(`otelprof top: not a valid URL: ${JSON.stringify(source)}`);
   const timeoutSeconds = (args.flags.timeout as number | undefined) ?? 120;
-  if (timeoutSeconds <= 0) throw new UsageError('otelprof top: --timeout must be at least 1');
+  if (timeoutSeconds < 1) throw new UsageError(`otelprof top: --timeout must be at least 1 second (actual: ${timeoutSeconds})`);
+  const nodeCount = (args.flags.nodecount as number | undefined) ?? 20;
+  if (nodeCount < 1) throw new UsageError(`otelprof top: --nodecount must be at least 1 (actual: ${nodeCount})`);
   const profile = await withProgress(`reading ${source}`, readProfileSource(source, timeoutSeconds * 1000));
   if (profile.sampleTypes.length === 0) throw new CommandError(`${source} is not a pprof profile: it has no sample types`);
-  const report = topFunctions(profile, args.flags['sample-type'] as string | undefined);
+  const wanted = args.flags['sample-type'] as string | undefined;
+  if (wanted !== undefined && !profile.sampleTypes.some((t) => t.type === wanted)) {
+    const known = profile.sampleTypes.map((t) => t.type).join(', ');
+    throw new UsageError(`otelprof top: --sample-type ${JSON.stringify(wanted)} is not in ${source} (it has: ${known})`);
+  }
+  const report = topFunctions(profile, wanted);
   const header: string[] = [];
   if (profile.timeNanos) header.push(`Time: ${new Date(Number(profile.timeNanos / 1_000_000n)).toISOString()}`);
   if (profile.durationNanos) header.push(`Duration: ${(profile.durationNanos / 1e9).toFixed(2)}s`);
   const types = profile.sampleTypes.map((t) => `${t.type}/${t.unit}`).join(', ');
   return [`Source: ${source}`, `Sample types: ${types}${header.length ? `  ${header.join('  ')}` : ''}`,
-    renderTop(report, (args.flags.nodecount as number | undefined) ?? 20)].join('\n');
+    renderTop(report, nodeCount)].join('\n');
 }

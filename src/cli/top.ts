@@ -3,7 +3,8 @@
  * `go tool pprof -top`: flat and cumulative values per function for one sample type.
  */
 import { readFile } from 'node:fs/promises';
-import { decode, type Profile } from '../pprof';
+import { decode, isGzip, type Profile } from '../pprof';
+import { legacyTextKind, parseLegacyText } from './legacy-text';
 import { CommandError } from './usage-error';
 
 export interface TopRow {
@@ -20,35 +21,54 @@ export interface TopReport {
 }
 
 /**
- * Reads a profile (gzipped or raw pprof) from a path or an http(s) URL. Throws CommandError with a
- * message naming the source: missing file, HTTP error, unreachable server, not a pprof profile.
+ * Reads a profile from a path or an http(s) URL: gzipped or raw pprof protobuf, or Go's legacy
+ * `debug=1` text. Throws CommandError with a message naming the source: missing file, HTTP error,
+ * unreachable server, not a profile.
  */
 export async function readProfileSource(source: string, timeoutMillis = 120_000): Promise<Profile> {
-  let bytes: Uint8Array;
-  if (/^https?:\/\//i.test(source)) {
-    let res: Response;
-    try {
-      res = await fetch(source, { signal: AbortSignal.timeout(timeoutMillis) });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new CommandError(`cannot fetch ${source}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
-    }
-    if (!res.ok) throw new CommandError(`${source}: HTTP ${res.status}: ${(await res.text()).trim().slice(0, 300)}`);
-    bytes = new Uint8Array(await res.arrayBuffer());
-  } else {
-    try {
-      bytes = await readFile(source);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-      throw new CommandError(`cannot read ${source}: ${why}`);
-    }
-  }
+  const bytes = isUrl(source) ? await fetchBytes(source, timeoutMillis) : await readBytes(source);
   if (bytes.length === 0) throw new CommandError(`${source} is empty, not a pprof profile`);
+  const text = isGzip(bytes) ? undefined : legacyTextKind(Buffer.from(bytes.subarray(0, 512)).toString('latin1'));
+  if (text === 'stack-dump') {
+    throw new CommandError(`${source} is a goroutine stack dump (debug=2), not a profile: ask for debug=1 or debug=0`);
+  }
   try {
-    return decode(bytes);
+    return text ? parseLegacyText(Buffer.from(bytes).toString('utf8')) : decode(bytes);
   } catch (err) {
-    throw new CommandError(`${source} is not a pprof profile (gzipped or raw protobuf): ${(err as Error).message}`);
+    const why = (err as Error).message.replace(/^decode: /, '');
+    throw new CommandError(`${source} is not a pprof profile (gzipped or raw protobuf, or Go's legacy text): ${why}`);
+  }
+}
+
+/** True for an http(s) URL (the only kind of source that is not a file path). */
+export function isUrl(source: string): boolean {
+  return /^https?:\/\//i.test(source);
+}
+
+async function fetchBytes(source: string, timeoutMillis: number): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(source, { signal: AbortSignal.timeout(timeoutMillis) });
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMillis / 1000}s (--timeout)`
+      : e.cause?.message === 'bad port' ? `fetch refuses port ${new URL(source).port} (a "bad port")`
+        : e.cause?.code ?? e.cause?.message ?? e.message;
+    throw new CommandError(`cannot fetch ${source}: ${why}`);
+  }
+  if (!res.ok) throw new CommandError(`${source}: HTTP ${res.status}: ${(await res.text()).trim().slice(0, 300)}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+async function readBytes(source: string): Promise<Uint8Array> {
+  try {
+    return await readFile(source);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    // `host:port/...` without a scheme is a common slip when pointing at a pull endpoint.
+    const hint = code === 'ENOENT' && /^[\w.-]+:\d+(\/|$)/.test(source) ? ` (a URL needs http://, e.g. http://${source})` : '';
+    throw new CommandError(`cannot read ${source}: ${why}${hint}`);
   }
 }
 
@@ -59,7 +79,10 @@ export async function readProfileSource(source: string, timeoutMillis = 120_000)
 export function topFunctions(profile: Profile, sampleType?: string): TopReport {
   const index = pickSampleIndex(profile, sampleType);
   const fnName = new Map(profile.functions.map((f) => [f.id, f.name || '(unknown)']));
-  const locNames = new Map(profile.locations.map((l) => [l.id, l.lines.map((ln) => fnName.get(ln.functionId) ?? '(unknown)')]));
+  // A location without lines (unsymbolized, e.g. Go's legacy text read by pprof) is named by its address.
+  const locNames = new Map(profile.locations.map((l) => [l.id, l.lines.length === 0
+    ? [`0x${l.address.toString(16)}`]
+    : l.lines.map((ln) => fnName.get(ln.functionId) ?? '(unknown)')]));
   const flat = new Map<string, number>();
   const cum = new Map<string, number>();
   let total = 0;
