@@ -96,7 +96,7 @@ function table(w, results, periodMillis) {
   const baseMed = (k) => median(base.map((x) => x[k]));
   const lines = [
     `| variant | CPU µs / ${perWork} | CPU vs baseline, paired median (min–max) | fastest-run ratio | ${w === 'http' ? 'p99 ms | p99 vs baseline | req/s | ' : ''}` +
-      `max RSS MB | RSS − baseline MB | extra main-thread ms per ${periodMillis / 1000} s period | longest sync collect step ms (after the 1st) | longest loop delay in collection windows ms | collections per run |`,
+      `max RSS MB | RSS − baseline MB | extra main-thread ms per ${periodMillis / 1000} s period | longest timed collection step ms (after the 1st) | longest loop delay in collection windows ms | collections per run |`,
     `|---|---|---|---|${w === 'http' ? '---|---|---|' : ''}---|---|---|---|---|---|`,
   ];
   for (const v of VARIANTS[w]) {

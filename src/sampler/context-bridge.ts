@@ -45,7 +45,12 @@ export class ContextBridge {
   private _hook: AsyncHook | undefined;
   private _manager: ContextManager | undefined;
   private _origWith: WithFn | undefined;
-  private readonly _holders = new WeakMap<object, unknown>();
+  /**
+   * Holder per sample context, held weakly on both sides: a native holder keeps its value alive
+   * through a strong global handle, so a strongly held holder (e.g. a WeakMap value) would pin
+   * its key forever and leak every context ever entered.
+   */
+  private readonly _holders = new WeakMap<object, WeakRef<object>>();
   private _originMicros = 0;
   private _installed = false;
 
@@ -140,12 +145,12 @@ export class ContextBridge {
   }
 
   private _holderOf(v: object): unknown {
-    let h = this._holders.get(v);
+    let h = this._holders.get(v)?.deref();
     if (h === undefined) {
-      // One native holder per distinct sample context, not per switch (dd-trace#7355: per-switch
+      // One native holder per live sample context, not per switch (dd-trace#7355: per-switch
       // holders doubled the heap).
-      h = (this._sink.holder as (x: object) => unknown)(v);
-      this._holders.set(v, h);
+      h = (this._sink.holder as (x: object) => unknown)(v) as object;
+      this._holders.set(v, new WeakRef(h));
     }
     return h;
   }

@@ -1,0 +1,273 @@
+#!/usr/bin/env node
+/**
+ * Child process of bench/overhead.js: runs one workload under one profiling variant and prints one
+ * JSON line of measurements. Loads otelprof from dist/ (run `node scripts/build.js` first), so no
+ * TypeScript compiler sits in the measured process. Not part of the library.
+ *
+ *   node bench/overhead-app.js <workload> <variant> <sinkPort> <arg>
+ * workload: `cpu` (arg = work units) or `http` (prints `PORT n`, serves until GET /stop)
+ * variant:  `baseline`
+ *           `otelprof`        the core sampler: CPU 100 Hz + heap, collected every FLUSH_MILLIS
+ *                             (rotate, build, encode, gzip, POST), no label bridge
+ *           `otelprof-labels` the same plus user labels on samples (the context bridge)
+ *           `full`            startProfiling(): all default types (cpu, wall, heap), the scheduler,
+ *                             the Pyroscope Push exporter, period FLUSH_MILLIS
+ *           `pyroscope`       @pyroscope/nodejs: wall 100 Hz with CPU time + heap, flush FLUSH_MILLIS
+ */
+'use strict';
+const fs = require('node:fs');
+const http = require('node:http');
+const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
+
+const dist = (p) => require(`../dist/src/${p}`);
+const { labels, runWithLabels } = dist('index');
+
+const [workload, variant, sinkPortArg, arg] = process.argv.slice(2);
+const sinkPort = Number(sinkPortArg);
+const FLUSH_MILLIS = Number(process.env.FLUSH_MILLIS ?? 10000);
+/** How long after a collection starts the loop delay is watched (collection + upload fit in it). */
+const WINDOW_TAIL_MILLIS = 1000;
+
+/** Longest synchronous step of each collection, where we can time it (otelprof steps, the peer's native calls). */
+const collectStalls = [];
+/** Longest time of each otelprof step over all collections: rotate + heap read, build cpu, build heap, encode. */
+const stepMax = [0, 0, 0, 0];
+/** Longest event-loop delay seen in each collection window (same measure for every variant). */
+const windowMaxDelays = [];
+let periods = 0;
+let exportFailures = 0;
+
+/** Main-thread on-CPU time, ns (first field of schedstat): profiler work on the app's own thread. */
+function mainThreadCpuNanos() {
+  try {
+    return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return NaN;
+  }
+}
+
+const openWindows = new Set();
+/** Watches the loop delay from now until `done` settles plus WINDOW_TAIL_MILLIS (or the run ends). */
+function watchWindow(done) {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  openWindows.add(h);
+  Promise.resolve(done).catch(() => undefined).then(() => {
+    setTimeout(() => closeWindow(h), WINDOW_TAIL_MILLIS).unref();
+  });
+}
+function closeWindow(h) {
+  if (!openWindows.delete(h)) return;
+  h.disable();
+  windowMaxDelays.push(h.max / 1e6);
+}
+
+function post(body) {
+  return new Promise((resolve) => {
+    const req = http.request({ host: '127.0.0.1', port: sinkPort, method: 'POST', path: '/ingest', headers: { 'content-type': 'application/octet-stream' } }, (res) => {
+      res.resume();
+      res.on('end', resolve);
+    });
+    req.on('error', () => resolve());
+    req.end(body);
+  });
+}
+
+/** The core sampler collected by hand: rotate, build, encode, gzip, upload (the scheduler's steps, without it). */
+function startOtelprof(withLabels) {
+  const { encode, gzip } = dist('pprof');
+  const { buildCpuProfile, buildHeapProfile, openCpuWindow, startHeapSampler, takeHeapSnapshot } = dist('sampler');
+  if (withLabels) dist('profiles').enableLabelSampleContexts();
+  const w = openCpuWindow({ hz: 100 });
+  startHeapSampler();
+  const collect = async () => {
+    // Each step runs without yielding (gzip is on the threadpool): the longest step is the
+    // longest event-loop stall this collection causes.
+    const steps = [];
+    let t = performance.now();
+    const raw = w.rotate();
+    const snap = takeHeapSnapshot();
+    steps.push(performance.now() - t);
+    t = performance.now();
+    const cpu = await buildCpuProfile(raw, 'cpu');
+    steps.push(performance.now() - t);
+    t = performance.now();
+    const heap = await buildHeapProfile(snap, 'heap');
+    steps.push(performance.now() - t);
+    t = performance.now();
+    const cpuRaw = encode(cpu);
+    const heapRaw = encode(heap);
+    steps.push(performance.now() - t);
+    await post(await gzip(cpuRaw));
+    await post(await gzip(heapRaw));
+    collectStalls.push(Math.max(...steps));
+    steps.forEach((v, i) => { stepMax[i] = Math.max(stepMax[i], v); });
+    periods++;
+  };
+  const timer = setInterval(() => watchWindow(collect()), FLUSH_MILLIS);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    w.close();
+  };
+}
+
+/** The whole pipeline as a user runs it: startProfiling() with defaults, uploading to the sink. */
+function startFull() {
+  const { Scheduler } = dist('scheduler');
+  const period = Scheduler.prototype._period;
+  Scheduler.prototype._period = function timedPeriod(...a) {
+    const p = period.apply(this, a);
+    watchWindow(p);
+    return p;
+  };
+  const profiler = dist('index').startProfiling({
+    serviceName: 'bench', serverAddress: `http://127.0.0.1:${sinkPort}`, uploadIntervalMillis: FLUSH_MILLIS,
+  });
+  return async () => {
+    await profiler.shutdown();
+    periods = profiler.stats.periods - 1; // the last, partial window is sent by shutdown()
+    exportFailures = profiler.stats.exportFailures;
+  };
+}
+
+function startPyroscope() {
+  // Time the peer's synchronous native calls (V8 profiler stop/restart + serialisation, heap read)
+  // the way otelprof's steps are timed.
+  const ddPprof = require(require.resolve('@datadog/pprof', { paths: [require.resolve('@pyroscope/nodejs')] }));
+  for (const [obj, name] of [[ddPprof.time, 'stop'], [ddPprof.heap, 'profile']]) {
+    const orig = obj[name];
+    obj[name] = function timed(...a) {
+      const t = performance.now();
+      try {
+        return orig.apply(this, a);
+      } finally {
+        collectStalls.push(performance.now() - t);
+      }
+    };
+  }
+  const { ContinuousProfiler } = require(require('node:path').join(require('node:path').dirname(require.resolve('@pyroscope/nodejs')), 'profilers', 'continuous-profiler.js'));
+  const round = ContinuousProfiler.prototype.profilingRound;
+  ContinuousProfiler.prototype.profilingRound = function timedRound(...a) {
+    const p = round.apply(this, a);
+    watchWindow(p);
+    periods += 0.5; // two continuous profilers (wall, heap) each run one round per period
+    return p;
+  };
+  const Pyroscope = require('@pyroscope/nodejs');
+  Pyroscope.init({
+    appName: 'bench', serverAddress: `http://127.0.0.1:${sinkPort}`, flushIntervalMs: FLUSH_MILLIS,
+    wall: { samplingDurationMs: FLUSH_MILLIS, samplingIntervalMicros: 10_000, collectCpuTime: true }, heap: { samplingIntervalBytes: 512 * 1024 },
+  });
+  Pyroscope.start();
+  return async () => {
+    await Pyroscope.stop();
+  };
+}
+
+/** The baseline watches the same windows on the same schedule, with nothing collected. */
+function startBaselineWindows() {
+  const timer = setInterval(() => {
+    watchWindow(undefined);
+    periods++;
+  }, FLUSH_MILLIS);
+  timer.unref();
+  return async () => clearInterval(timer);
+}
+
+// The fixed unit of work: a mix of arithmetic, JSON and short-lived objects.
+function unitOfWork(i) {
+  let x = 0;
+  for (let k = 0; k < 2000; k++) x += Math.sqrt(k + i) * Math.sin(k);
+  const o = { id: i, items: Array.from({ length: 20 }, (_, k) => ({ k, v: `v${k}` })) };
+  return x + JSON.parse(JSON.stringify(o)).items.length;
+}
+
+async function runCpu(units) {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const m0 = mainThreadCpuNanos();
+  let acc = 0;
+  for (let i = 0; i < units; i++) {
+    acc += await runWithLabels(labels('unit', String(i % 8)), () => unitOfWork(i));
+    if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+  }
+  const cpu = process.cpuUsage(c0);
+  return {
+    cpuMicrosPerUnit: (cpu.user + cpu.system) / units, work: units, mainThreadMillis: (mainThreadCpuNanos() - m0) / 1e6,
+    wallMillis: performance.now() - t0, checksum: acc > 0 ? 1 : 0,
+  };
+}
+
+function runHttp() {
+  return new Promise((resolve) => {
+    let served = 0;
+    let c0 = process.cpuUsage();
+    let m0 = mainThreadCpuNanos();
+    let t0 = performance.now();
+    const server = http.createServer((req, res) => {
+      if (req.url === '/start') {
+        c0 = process.cpuUsage();
+        m0 = mainThreadCpuNanos();
+        t0 = performance.now();
+        served = 0;
+        res.end('ok');
+        return;
+      }
+      if (req.url === '/stop') {
+        const cpu = process.cpuUsage(c0);
+        const main = (mainThreadCpuNanos() - m0) / 1e6;
+        res.end('ok');
+        server.close();
+        resolve({ cpuMicrosPerRequest: (cpu.user + cpu.system) / Math.max(1, served), work: served, mainThreadMillis: main, wallMillis: performance.now() - t0 });
+        return;
+      }
+      runWithLabels(labels('route', '/work'), async () => {
+        const v = unitOfWork(served);
+        await new Promise((r) => setImmediate(r));
+        served++;
+        res.end(String(v));
+      });
+    });
+    server.keepAliveTimeout = 60_000;
+    server.listen(0, '127.0.0.1', () => process.stdout.write(`PORT ${server.address().port}\n`));
+  });
+}
+
+async function main() {
+  const eld = monitorEventLoopDelay({ resolution: 1 });
+  const starters = {
+    baseline: startBaselineWindows, otelprof: () => startOtelprof(false), 'otelprof-labels': () => startOtelprof(true),
+    full: startFull, pyroscope: startPyroscope,
+  };
+  if (!starters[variant]) throw new Error(`unknown variant ${variant}`);
+  const stop = await starters[variant]();
+  eld.enable();
+  const result = workload === 'cpu' ? await runCpu(Number(arg)) : await runHttp();
+  eld.disable();
+  for (const h of openWindows) closeWindow(h);
+  const periodsInRun = periods;
+  await stop();
+  if (variant !== 'full') periods = periodsInRun;
+  const after = (xs) => (xs.length > 1 ? Math.max(...xs.slice(1)) : NaN);
+  process.stdout.write(`${JSON.stringify({
+    ...result,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    maxLoopDelayMillis: eld.max / 1e6,
+    periods,
+    exportFailures,
+    maxCollectStallMillis: collectStalls.length ? Math.max(...collectStalls) : NaN,
+    // The first collection also loads source maps and warms up the encoder.
+    maxCollectStallAfterFirstMillis: after(collectStalls),
+    maxWindowDelayMillis: windowMaxDelays.length ? Math.max(...windowMaxDelays) : NaN,
+    maxWindowDelayAfterFirstMillis: after(windowMaxDelays),
+    windows: windowMaxDelays.length,
+    stepMaxMillis: stepMax,
+  })}\n`);
+  process.exit(0);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e.stack}\n`);
+  process.exit(1);
+});
