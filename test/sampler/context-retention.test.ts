@@ -8,6 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { labels, runWithLabels } from '../../src';
 import { enableLabelSampleContexts } from '../../src/profiles';
+import { internedLabelContents } from '../../src/profiles/label-contexts';
 import { openCpuWindow } from '../../src/sampler';
 import { namedBurner } from './helpers';
 
@@ -38,6 +39,26 @@ test('label sets entered while sampling are collected once nothing uses them', a
     // A bounded few may stay (the newest is still the sampler's current context; one more has
     // been seen held by a cache); a leak keeps all 50.
     expect(aliveAt.length).toBeLessThanOrEqual(2);
+  } finally {
+    window.close();
+  }
+});
+
+test('equal label sets made per call share one sample context', async () => {
+  enableLabelSampleContexts();
+  const window = openCpuWindow();
+  try {
+    const before = internedLabelContents();
+    for (let i = 0; i < 200; i++) {
+      // A new LabelSet per call, as request handlers do; only 4 distinct contents.
+      await runWithLabels(labels('shard', `s${i % 4}`), async () => {
+        await new Promise((r) => setImmediate(r));
+      });
+    }
+    expect(internedLabelContents() - before).toBeLessThanOrEqual(4);
+    const raw = window.rotate();
+    const contexts = new Set(raw.samples.map((x) => x.context).filter((c) => c !== undefined));
+    expect(contexts.size).toBeLessThanOrEqual(4);
   } finally {
     window.close();
   }
