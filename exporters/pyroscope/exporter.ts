@@ -1,4 +1,4 @@
-import { encode, gzip } from '../../src/pprof';
+import { encode, gzip, yieldToEventLoop } from '../../src/pprof';
 import { Delivery, type DeliveryItem } from '../shared/delivery';
 import { LogOnce } from '../shared/log-once';
 import { SelfMetrics } from '../shared/self-metrics';
@@ -99,21 +99,29 @@ export class PyroscopeExporter implements ProfileExporter {
 
   /** Prepares and gzips every profile; a bad one is dropped (logged, counted), the others go on. */
   private async _encode(batch: ProfileBatch): Promise<Array<PreparedProfile & { raw: Uint8Array }>> {
-    const out = await Promise.all(batch.profiles.map(async (tp) => {
-      try {
-        const prepared = prepareProfile(tp, batch.seriesLabels ?? {}, this._opts.route, this._sanitizer);
-        const bytes = encode(prepared.profile);
-        if (bytes.byteLength > PYROSCOPE_BURST_BYTES) {
-          this._log.warn('profile-too-big', `otelprof: the ${tp.type} profile is ${(bytes.byteLength / 1048576).toFixed(1)} MiB uncompressed; Pyroscope's default ingestion burst (2 MiB) refuses larger profiles with 429 and 4 MiB is its size limit`);
-        }
-        return { ...prepared, raw: await gzip(bytes) };
-      } catch (err) {
-        this._log.error(`invalid-${String(tp?.type)}`, `otelprof: ${String(tp?.type)} profile dropped: ${err instanceof Error ? err.message : String(err)}`);
-        this._metrics.dropped(1, 'invalid');
-        return undefined;
-      }
-    }));
+    // One profile per event-loop turn (encoding is synchronous); their gzips overlap on the threadpool.
+    const pending: Array<Promise<(PreparedProfile & { raw: Uint8Array }) | undefined>> = [];
+    for (const tp of batch.profiles) {
+      await yieldToEventLoop();
+      pending.push(this._encodeOne(tp, batch));
+    }
+    const out = await Promise.all(pending);
     return out.filter((p): p is PreparedProfile & { raw: Uint8Array } => p !== undefined);
+  }
+
+  private async _encodeOne(tp: ProfileBatch['profiles'][number], batch: ProfileBatch): Promise<(PreparedProfile & { raw: Uint8Array }) | undefined> {
+    try {
+      const prepared = prepareProfile(tp, batch.seriesLabels ?? {}, this._opts.route, this._sanitizer);
+      const bytes = encode(prepared.profile);
+      if (bytes.byteLength > PYROSCOPE_BURST_BYTES) {
+        this._log.warn('profile-too-big', `otelprof: the ${tp.type} profile is ${(bytes.byteLength / 1048576).toFixed(1)} MiB uncompressed; Pyroscope's default ingestion burst (2 MiB) refuses larger profiles with 429 and 4 MiB is its size limit`);
+      }
+      return { ...prepared, raw: await gzip(bytes) };
+    } catch (err) {
+      this._log.error(`invalid-${String(tp?.type)}`, `otelprof: ${String(tp?.type)} profile dropped: ${err instanceof Error ? err.message : String(err)}`);
+      this._metrics.dropped(1, 'invalid');
+      return undefined;
+    }
   }
 
   private _pushItem(profiles: Array<PreparedProfile & { raw: Uint8Array }>): Omit<DeliveryItem, 'settle'> {

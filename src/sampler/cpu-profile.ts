@@ -4,7 +4,7 @@
  *  - `wall`: `samples/count`, `wall/nanoseconds` (period type `wall/nanoseconds`), idle included.
  * Both come from the same window, so the scheduler can take both from one sampler run.
  */
-import { ProfileBuilder } from '../pprof';
+import { ProfileBuilder, yieldToEventLoop } from '../pprof';
 import type { Label, Profile, StackFrame } from '../pprof/model';
 import { sampleContextLabels } from './sample-context';
 import { mapFrame, prepareSourceMaps } from './source-maps';
@@ -32,6 +32,8 @@ export interface BuildCpuProfileOptions {
 export async function buildCpuProfile(w: RawCpuWindow, kind: CpuProfileKind, opts: BuildCpuProfileOptions = {}): Promise<Profile> {
   const samples = selectSamples(w.samples, opts);
   if (opts.sourceMaps !== false) await prepareSourceMaps(filesOf(samples));
+  // Each profile of a collection is built in its own event-loop turn (see yieldToEventLoop).
+  await yieldToEventLoop();
   const mapFrames = opts.sourceMaps !== false ? mapStack : identity;
   const durationNanos = Number(w.endNanos - w.startNanos);
   const interval = w.intervalNanos;

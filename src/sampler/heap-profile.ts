@@ -5,7 +5,7 @@
  * `alloc_space` for `allocs` (unset for `heap`, so tools show `inuse_space`). Heap samples carry
  * no per-sample labels: V8's heap sampler has no context slot.
  */
-import { ProfileBuilder } from '../pprof';
+import { ProfileBuilder, yieldToEventLoop } from '../pprof';
 import type { Profile } from '../pprof/model';
 import { mapFrame, prepareSourceMaps } from './source-maps';
 import type { RawHeapSnapshot } from './types';
@@ -19,6 +19,7 @@ export async function buildHeapProfile(snap: RawHeapSnapshot, kind: 'heap' | 'al
   const files = new Set<string>();
   for (const r of snap.records) for (const f of r.stack) files.add(f.fileName);
   await prepareSourceMaps(files);
+  await yieldToEventLoop();
   const comments: string[] = [];
   if (snap.mode === 'heap') comments.push('otelprof: heap sampler in heap mode: alloc_* repeat the live (inuse_*) values');
   if (!snap.hasInuse) comments.push('otelprof: heap sampler in allocs mode: inuse_* are not available on this runtime');
