@@ -49,3 +49,40 @@ export function notifyLabelsChanged(): void {
     }
   }
 }
+
+const FIRST_USE_KEY = Symbol.for('otelprof.labels.firstUse');
+interface FirstUse {
+  used: boolean;
+  waiters: Array<() => void>;
+}
+type GlobalWithFirstUse = typeof globalThis & { [FIRST_USE_KEY]?: FirstUse };
+let firstUseRef: FirstUse | undefined;
+
+function firstUse(): FirstUse {
+  return (firstUseRef ??= ((globalThis as GlobalWithFirstUse)[FIRST_USE_KEY] ??= { used: false, waiters: [] }));
+}
+
+/**
+ * Internal: notes that labels are in use (`withLabels`, `runWithLabels`, `setContextLabels`) and,
+ * the first time, runs the waiters of {@link onFirstLabelsUse}. Samplers use it to pay for label
+ * propagation only in processes that have labels.
+ */
+export function markLabelsUsed(): void {
+  const f = firstUse();
+  if (f.used) return;
+  f.used = true;
+  for (const fn of f.waiters.splice(0)) {
+    try {
+      fn();
+    } catch (err) {
+      logger.error(`a first-labels-use listener threw: ${String(err)}`);
+    }
+  }
+}
+
+/** Internal: runs `fn` once labels are first used (at once if they already were). */
+export function onFirstLabelsUse(fn: () => void): void {
+  const f = firstUse();
+  if (f.used) fn();
+  else f.waiters.push(fn);
+}

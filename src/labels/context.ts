@@ -7,6 +7,7 @@
 import { createContextKey } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { InvalidArgumentError } from '../errors';
+import { markLabelsUsed } from './change-listeners';
 import { LabelSet } from './label-set';
 
 /** otelprof's own context key; the value stored under it is a {@link LabelSet}. */
@@ -31,6 +32,7 @@ export function withLabels(ctx: Context, set: LabelSet): Context {
   if (!LabelSet.isLabelSet(set)) {
     throw new InvalidArgumentError('withLabels: set must be a LabelSet built with labels(k, v, ...)');
   }
+  markLabelsUsed();
   const parent = labelsOf(ctx);
   return ctx.setValue(LABELS_CONTEXT_KEY, parent === undefined ? set : parent.merge(set));
 }

@@ -8,4 +8,4 @@ export { LabelSet, labels } from './label-set';
 export { UnevenLabelsError } from './errors';
 export { LABELS_CONTEXT_KEY, labelsOf, withLabels, label, forLabels } from './context';
 export { currentLabels, runWithLabels, setContextLabels } from './propagation';
-export { onLabelsChanged } from './change-listeners';
+export { onLabelsChanged, onFirstLabelsUse } from './change-listeners';

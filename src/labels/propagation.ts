@@ -24,7 +24,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { context } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { InvalidArgumentError } from '../errors';
-import { hasLabelListeners, notifyLabelsChanged } from './change-listeners';
+import { hasLabelListeners, markLabelsUsed, notifyLabelsChanged } from './change-listeners';
 import { LABELS_CONTEXT_KEY, labelsOf } from './context';
 import { LabelSet } from './label-set';
 
@@ -80,6 +80,7 @@ export function runWithLabels<T>(set: LabelSet, fn: (ctx: Context) => T): T {
     throw new InvalidArgumentError('runWithLabels: set must be a LabelSet built with labels(k, v, ...)');
   }
   if (typeof fn !== 'function') throw new InvalidArgumentError('runWithLabels: fn must be a function');
+  markLabelsUsed();
   const current = currentLabels();
   const merged = current === undefined ? set : current.merge(set);
   const ctx = context.active().setValue(LABELS_CONTEXT_KEY, merged);
@@ -108,6 +109,7 @@ export function setContextLabels(ctx: Context): void {
   if (typeof ctx !== 'object' || ctx === null || typeof (ctx as Context).getValue !== 'function') {
     throw new InvalidArgumentError('setContextLabels: ctx must be an OpenTelemetry Context');
   }
+  markLabelsUsed();
   const installed: Installed = { labels: labelsOf(ctx), shadow: labelsOf(context.active()) };
   (storage(true) as AsyncLocalStorage<Installed>).enterWith(installed);
   if (hasLabelListeners()) notifyLabelsChanged();

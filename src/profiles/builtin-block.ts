@@ -5,7 +5,7 @@
 import { writeContentionText } from '../pprof';
 import { blockRecords, flushBlockProfile, setBlockProfileRate as setSamplerBlockRate } from '../sampler';
 import { contentionProfile } from './contention-profile';
-import { enableLabelSampleContexts } from './label-contexts';
+import { armLabelSampleContexts } from './label-contexts';
 import type { BuiltinProvider } from './provider';
 
 /**
@@ -16,7 +16,7 @@ import type { BuiltinProvider } from './provider';
  * @throws InvalidArgumentError if `rateNanos` is not a finite number.
  */
 export function setBlockProfileRate(rateNanos: number): void {
-  if (typeof rateNanos === 'number' && rateNanos > 0) enableLabelSampleContexts();
+  if (typeof rateNanos === 'number' && rateNanos > 0) armLabelSampleContexts();
   setSamplerBlockRate(rateNanos);
 }
 

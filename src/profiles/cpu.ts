@@ -7,7 +7,7 @@
 import { encodeGzip } from '../pprof';
 import { buildCpuProfile, openCpuWindow, type CpuWindow, type SamplerBackendName } from '../sampler';
 import { CpuProfilingInUseError } from './errors';
-import { enableLabelSampleContexts } from './label-contexts';
+import { armLabelSampleContexts } from './label-contexts';
 import { checkWritable, writeChunk } from './write-stream';
 
 /** Options of {@link startCPUProfile}. */
@@ -29,7 +29,7 @@ let running: { stream: NodeJS.WritableStream; window: CpuWindow } | undefined;
 export function startCPUProfile(stream: NodeJS.WritableStream, options: StartCPUProfileOptions = {}): void {
   checkWritable(stream, 'startCPUProfile');
   if (running !== undefined) throw new CpuProfilingInUseError();
-  enableLabelSampleContexts();
+  armLabelSampleContexts();
   running = { stream, window: openCpuWindow({ hz: options.hz, backend: options.backend }) };
 }
 

@@ -9,7 +9,7 @@ export type { StartCPUProfileOptions } from './cpu';
 export { writeHeapProfile } from './write-heap';
 export { setBlockProfileRate } from './builtin-block';
 export { setMutexProfileFraction } from './builtin-mutex';
-export { enableLabelSampleContexts } from './label-contexts';
+export { enableLabelSampleContexts, armLabelSampleContexts } from './label-contexts';
 export {
   EmptyProfileNameError, DuplicateProfileError, DuplicateValueError, BuiltinProfileAddError,
   UninitializedProfileError, ProfileNotAvailableError, CpuProfilingInUseError,

@@ -8,10 +8,9 @@
  * holder per request (measured: +70-80 % CPU and a growing heap on a label-per-request loop,
  * against +15-22 % with shared values). Equal sets share one value while any of them is alive.
  */
-import { currentLabels, type LabelSet } from '../labels';
-import { onLabelsChanged } from '../labels';
+import { currentLabels, onFirstLabelsUse, onLabelsChanged, type LabelSet } from '../labels';
 import type { Label } from '../pprof';
-import { refreshSampleContext, registerSampleContextSource, type SampleContextSource } from '../sampler';
+import { activateSampleContexts, refreshSampleContext, registerSampleContextSource, type SampleContextSource } from '../sampler';
 
 /** The sample-context value of one distinct label content. */
 interface LabelsValue {
@@ -55,6 +54,19 @@ export function enableLabelSampleContexts(): void {
   enabled = true;
   registerSampleContextSource(labelsSource);
   onLabelsChanged(refreshSampleContext);
+}
+
+/**
+ * Like {@link enableLabelSampleContexts}, but only once the process first uses labels: until then
+ * the sampler runs without a label source, so a process without labels pays nothing for their
+ * propagation (on Node 20 that is an async hook on every callback).
+ */
+export function armLabelSampleContexts(): void {
+  if (enabled) return;
+  onFirstLabelsUse(() => {
+    enableLabelSampleContexts();
+    activateSampleContexts();
+  });
 }
 
 /** Distinct label contents with a live sample-context value (for tests and diagnostics). */

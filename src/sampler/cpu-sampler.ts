@@ -182,6 +182,15 @@ export function cpuSamplerState(): {
 }
 
 /**
+ * Starts delivering sample contexts now if the sampler runs and a source was registered since it
+ * started (otherwise the bridge would only be installed at the next window rotation).
+ */
+export function activateSampleContexts(): void {
+  const b = sampler().backend?.bridge;
+  if (b !== undefined && hasSampleContextSources()) b.install();
+}
+
+/**
  * Re-reads the sample context of the running code after it changed in place (e.g. labels set with
  * `setContextLabels`, which has no `context.with` the bridge could see). No-op when not sampling.
  */

@@ -5,7 +5,7 @@
  */
 import { delta, nowNanos, type Profile } from '../pprof';
 import { lookup } from '../profiles';
-import { enableLabelSampleContexts } from '../profiles';
+import { armLabelSampleContexts } from '../profiles';
 import { buildCpuProfile, openCpuWindow, type CpuWindow, type SamplerBackendName } from '../sampler';
 
 /** One profile of a period. */
@@ -29,7 +29,7 @@ export interface Collector {
  * the next at the same instant, so no sample falls between two periods.
  */
 export function cpuWallCollector(opts: { cpu: boolean; wall: boolean; hz?: number; backend?: SamplerBackendName }): Collector {
-  enableLabelSampleContexts();
+  armLabelSampleContexts();
   const window: CpuWindow = openCpuWindow({ hz: opts.hz, backend: opts.backend });
   const kinds = [...(opts.cpu ? ['cpu' as const] : []), ...(opts.wall ? ['wall' as const] : [])];
   let closed = false;
