@@ -42,16 +42,22 @@ export class OtlpProfileExporter implements ProfileExporter {
   }
 
   /** Transforms, encodes and queues one batch; settles when it is delivered, dropped or refused. */
+  private _ordered: Promise<void> = Promise.resolve();
+
   export(batch: ProfileBatch): Promise<ExportResult> {
     if (this._shutdown) return Promise.resolve(exportFailure('shutdown', new Error('OTLP exporter is shut down')));
     let settle!: (r: ExportResult) => void;
     const result = new Promise<ExportResult>((resolve) => (settle = resolve));
     // Tracked until the request is in the queue, so forceFlush() also waits for batches still
     // being encoded (gzip runs on the threadpool).
-    const queued = this._prepare(batch)
+    // Batches encode in parallel (gzip finishes in any order) but enter the queue in export() order.
+    const prepared = this._prepare(batch);
+    const queued = this._ordered
+      .then(() => prepared)
       .then((ready) => ('code' in ready ? settle(ready) : this._delivery.enqueue({ ...ready, settle })))
       .catch((err: unknown) => settle(exportFailure('invalid', err instanceof Error ? err : new Error(String(err)))))
       .finally(() => this._preparing.delete(queued));
+    this._ordered = queued;
     this._preparing.add(queued);
     return result;
   }

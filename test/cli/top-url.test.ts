@@ -6,18 +6,14 @@
 import { newProfile, type Profile as PprofProfile } from '../../src/profiles';
 import { servePprof, type PprofServer } from '../../src/http';
 import { namedBurner } from '../sampler/helpers';
+import { startBurnLoop, type BurnLoop } from '../support/burn-loop';
 import { ensureBuilt, otelprof, stderrLines, topRows, topTotal } from './support';
 
 let server: PprofServer;
-let burning = true;
+let burner: BurnLoop;
 let things: PprofProfile;
 
 const urlBurner = namedBurner('urlBurner');
-function burnLoop(): void {
-  if (!burning) return;
-  urlBurner(15);
-  setImmediate(burnLoop);
-}
 
 // Named so the custom profile's stacks have a recognisable leaf (the caller of Profile.add).
 function checkOutThing(thing: object): void {
@@ -29,11 +25,12 @@ beforeAll(async () => {
   server = await servePprof({ port: 0 });
   things = newProfile('otelprof_cli_things');
   for (let i = 0; i < 3; i++) checkOutThing({ i });
-  burnLoop();
+  burner = startBurnLoop(urlBurner, 15);
+  await burner.warm();
 }, 120_000);
 
 afterAll(async () => {
-  burning = false;
+  burner?.stop();
   await server?.close();
 });
 

@@ -3,22 +3,17 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { servePprof, type PprofServer } from '../../src/http';
 import { namedBurner } from '../sampler/helpers';
+import { startBurnLoop, type BurnLoop } from '../support/burn-loop';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const artifacts = join(__dirname, '..', 'artifacts');
 
 let server: PprofServer;
 let browser: Browser;
-let burning = true;
+let burner: BurnLoop;
 
-// A big never-inlined body: V8 would otherwise inline a small burner into burnLoop and the
-// profile would show burnLoop instead (seen under full-suite load).
+// A big never-inlined body: V8 would otherwise inline a small burner into its caller.
 const flameBusyFunction = namedBurner('flameBusyFunction');
-function burnLoop(): void {
-  if (!burning) return;
-  flameBusyFunction(15);
-  setImmediate(burnLoop);
-}
 
 beforeAll(async () => {
   server = await servePprof({ port: 0 });
@@ -27,10 +22,11 @@ beforeAll(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  burnLoop();
-});
+  burner = startBurnLoop(flameBusyFunction, 15);
+  await burner.warm();
+}, 120_000);
 afterAll(async () => {
-  burning = false;
+  burner?.stop();
   await browser?.close();
   await server?.close();
 });

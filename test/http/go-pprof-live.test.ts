@@ -2,18 +2,14 @@ import { runGoPprof } from '../support/go-pprof';
 import { servePprof, type PprofServer } from '../../src/http';
 import { newProfile } from '../../src/profiles';
 import { namedBurner } from '../sampler/helpers';
+import { startBurnLoop, type BurnLoop } from '../support/burn-loop';
 
 let server: PprofServer;
-let burning = true;
+let burner: BurnLoop;
 
 // A busy function the CPU profile must find: runs in short slices so the server stays responsive.
-// Its big body keeps V8 from inlining it into burnLoop (which would hide its name; seen on Node 24).
+// Its big body keeps V8 from inlining it into its caller (which would hide its name).
 const busyPullEndpointWork = namedBurner('busyPullEndpointWork');
-function burnLoop(): void {
-  if (!burning) return;
-  busyPullEndpointWork(20);
-  setImmediate(burnLoop);
-}
 
 function recordCustomValue(p: ReturnType<typeof newProfile>, v: object): void {
   p.add(v);
@@ -29,10 +25,11 @@ beforeAll(async () => {
     recordCustomValue(custom, v);
   }
   server = await servePprof({ port: 0 });
-  burnLoop();
-});
+  burner = startBurnLoop(busyPullEndpointWork, 20);
+  await burner.warm();
+}, 120_000);
 afterAll(async () => {
-  burning = false;
+  burner?.stop();
   await server.close();
 });
 
