@@ -1,9 +1,12 @@
+import { openCpuWindow } from '../../src/sampler';
+
 /**
  * A CPU burner for tests that profile a live server in this process: `fn` runs in `sliceMs`
- * slices from setImmediate, so the server keeps answering. `warm()` resolves once `fn` has run
- * often enough for V8 to have optimized it: a V8 CPU profile that starts while optimized code is
- * being installed can miss that code's frames for the whole profile (seen under load on both
- * Node 20 and 24: the caller then shows as the leaf).
+ * slices from setImmediate, so the server keeps answering. The CPU sampler is started first and
+ * kept running (one window held open), as continuous profiling does: V8 only keeps what it needs
+ * to show inlined frames for code optimized while its profiler runs, so a burner optimized before
+ * the first profile would show under its caller (see the README's known limits). `warm()`
+ * resolves once `fn` has run `calls` times.
  */
 export interface BurnLoop {
   warm(calls?: number): Promise<void>;
@@ -11,6 +14,7 @@ export interface BurnLoop {
 }
 
 export function startBurnLoop(fn: (ms: number) => number, sliceMs: number): BurnLoop {
+  const window = openCpuWindow();
   let on = true;
   let calls = 0;
   function burnLoop(): void {
@@ -30,6 +34,7 @@ export function startBurnLoop(fn: (ms: number) => number, sliceMs: number): Burn
     },
     stop() {
       on = false;
+      if (!window.closed) window.close();
     },
   };
 }
