@@ -22,6 +22,9 @@ function allocateGarbage(n: number): number {
   return sum;
 }
 
+// Another test file in this worker may have left the process-wide sampler running (lookup('heap')
+// starts it lazily): start every test from a fresh sampler, so its heap holds this test's objects.
+beforeEach(() => stopHeapSampler());
 afterEach(() => {
   stopHeapSampler();
   retained.length = 0;
