@@ -4,6 +4,7 @@
  * `OTELPROF_GOROUTINE_STACKS=true`), by the stack that created each live resource, with the
  * labels active there; the resource type is the leaf frame, e.g. `(Timeout)`.
  */
+import { readEnv } from '../config';
 import { ProfileBuilder, writeCountText, type Profile as PprofProfile, type StackFrame } from '../pprof';
 import {
   activeResourceCount, activeResourceTypes, enableGoroutineStacks, goroutineStacksEnabled,
@@ -32,8 +33,7 @@ function snapshot(): PprofProfile {
   });
   if (goroutineStacksEnabled()) {
     for (const r of liveAsyncResources()) {
-      const labels = r.labels === undefined ? undefined : [...r.labels].map(([key, str]) => ({ key, str }));
-      b.addSample([typeFrame(r.type), ...r.stack], [1], labels);
+      b.addSample([typeFrame(r.type), ...r.stack], [1], r.labels?.toPprofLabels());
     }
   } else {
     for (const [type, n] of activeResourceTypes()) b.addSample([typeFrame(type)], [n]);
@@ -41,14 +41,9 @@ function snapshot(): PprofProfile {
   return b.build();
 }
 
-/** Whether an environment value turns a switch on. */
-export function envFlag(value: string | undefined): boolean {
-  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
-}
-
 /** The goroutine provider; turns creation stacks on when `OTELPROF_GOROUTINE_STACKS` asks for it. */
 export function goroutineProfileProvider(): BuiltinProvider {
-  if (envFlag(process.env.OTELPROF_GOROUTINE_STACKS) && !goroutineStacksEnabled()) enableGoroutineStacks();
+  if (readEnv(process.env).options.goroutineStacks === true && !goroutineStacksEnabled()) enableGoroutineStacks();
   return {
     name: 'goroutine',
     count: activeResourceCount,

@@ -19,9 +19,7 @@ const NO_LABELS: readonly Label[] = Object.freeze([]);
 
 function observe(delayNanos: number): void {
   const fraction = Math.max(1, contentionFraction());
-  const set = currentLabels();
-  const labels = set === undefined ? NO_LABELS : [...set].map(([key, str]) => ({ key, str }));
-  records.add(captureUserStack(OWN_DIRS), labels, fraction, delayNanos * fraction);
+  records.add(captureUserStack(OWN_DIRS), currentLabels()?.toPprofLabels() ?? NO_LABELS, fraction, delayNanos * fraction);
 }
 
 /**
