@@ -20,4 +20,4 @@ export { writeContentionText } from './text-contention';
 export type { ContentionTextOptions } from './text-contention';
 export { readNodeMemStats } from './mem-stats';
 export type { GoMemStats } from './mem-stats';
-export { yieldToEventLoop } from './yield';
+export { SLICE_MILLIS, TimeSlice, yieldToEventLoop } from './yield';

@@ -4,7 +4,7 @@
  *  - `wall`: `samples/count`, `wall/nanoseconds` (period type `wall/nanoseconds`), idle included.
  * Both come from the same window, so the scheduler can take both from one sampler run.
  */
-import { ProfileBuilder, yieldToEventLoop } from '../pprof';
+import { ProfileBuilder, TimeSlice, yieldToEventLoop } from '../pprof';
 import type { Label, Profile, StackFrame } from '../pprof/model';
 import { sampleContextLabels } from './sample-context';
 import { mapFrame, prepareSourceMaps } from './source-maps';
@@ -49,7 +49,12 @@ export async function buildCpuProfile(w: RawCpuWindow, kind: CpuProfileKind, opt
   const labelCache = new Map<unknown, readonly Label[]>();
   const stackCache = new Map<readonly StackFrame[], readonly StackFrame[]>();
   const values = [1, 0];
-  for (const s of samples) {
+  // A long window (or the first one, which maps frames and runs cold code) must not hold the
+  // loop for its whole build: cut it into turns.
+  const slice = new TimeSlice();
+  for (let i = 0; i < samples.length; i++) {
+    if ((i & 15) === 0 && slice.due) await slice.next();
+    const s = samples[i];
     if (kind === 'cpu' && s.idle) continue;
     values[1] = kind === 'wall' ? wallPerSample : s.cpuNanos >= 0 ? s.cpuNanos : interval;
     let stack = stackCache.get(s.stack);

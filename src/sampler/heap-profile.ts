@@ -5,7 +5,7 @@
  * `alloc_space` for `allocs` (unset for `heap`, so tools show `inuse_space`). Heap samples carry
  * no per-sample labels: V8's heap sampler has no context slot.
  */
-import { ProfileBuilder, yieldToEventLoop } from '../pprof';
+import { ProfileBuilder, TimeSlice, yieldToEventLoop } from '../pprof';
 import type { Profile } from '../pprof/model';
 import { mapFrame, prepareSourceMaps } from './source-maps';
 import type { RawHeapSnapshot } from './types';
@@ -36,7 +36,10 @@ export async function buildHeapProfile(snap: RawHeapSnapshot, kind: 'heap' | 'al
     defaultSampleType: kind === 'allocs' ? 'alloc_space' : '',
     comments,
   });
-  for (const r of snap.records) {
+  const slice = new TimeSlice();
+  for (let i = 0; i < snap.records.length; i++) {
+    if ((i & 15) === 0 && slice.due) await slice.next();
+    const r = snap.records[i];
     const objects = r.allocObjects > 0 ? r.allocObjects : r.inuseObjects;
     const bytes = r.allocObjects > 0 ? r.allocBytes : r.inuseBytes;
     const size = objects > 0 ? Math.round(bytes / objects) : 0;

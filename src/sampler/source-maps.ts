@@ -4,11 +4,12 @@
  * are found through the file's `sourceMappingURL` comment (inline `data:` URL or a path next to
  * it), loaded once per file on first sight, and kept in a bounded cache.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SourceMapConsumer } from 'source-map';
+import type { SourceMapConsumer } from 'source-map';
 import type { StackFrame } from '../pprof/model';
+import { yieldToEventLoop } from '../pprof/yield';
 
 const MAX_FILES = 512;
 // null: the file has no usable map (do not look again).
@@ -16,9 +17,13 @@ const consumers = new Map<string, SourceMapConsumer | null>();
 const loading = new Map<string, Promise<void>>();
 const mapped = new WeakMap<StackFrame, StackFrame>();
 
-/** Loads the maps of every file in `stacks` not seen before. Never throws. */
+/**
+ * Loads the maps of every file in `files` not seen before. Never throws. Files load one per
+ * event-loop turn, each map parsed in full as it loads: the first collection of a process finds
+ * many files at once, and their parsing must not become one long stall (or run later inside a
+ * profile build, where the first lookup would parse the whole map).
+ */
 export async function prepareSourceMaps(files: Iterable<string>): Promise<void> {
-  const waits: Array<Promise<void>> = [];
   for (const f of files) {
     if (!isMappable(f) || consumers.has(f)) continue;
     let p = loading.get(f);
@@ -26,9 +31,9 @@ export async function prepareSourceMaps(files: Iterable<string>): Promise<void> 
       p = load(f).finally(() => loading.delete(f));
       loading.set(f, p);
     }
-    waits.push(p);
+    await p;
+    await yieldToEventLoop();
   }
-  await Promise.all(waits);
 }
 
 /** The original position of `frame` when a loaded map covers it, else `frame` itself. Synchronous. */
@@ -59,13 +64,14 @@ function sourcePath(generated: string, source: string): string {
   return resolvePath(dirname(generated), source);
 }
 
+/** How much of a file's end is read to find its `sourceMappingURL` comment. */
+const TAIL_BYTES = 64 * 1024;
+
 async function load(file: string): Promise<void> {
   let consumer: SourceMapConsumer | null = null;
   try {
-    const text = await readFile(file, 'utf8');
-    const m = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/m.exec(text.slice(-1_000_000));
-    if (m !== null) {
-      const url = m[1];
+    const url = await sourceMappingUrl(file);
+    if (url !== undefined) {
       let raw: string;
       if (url.startsWith('data:')) {
         const comma = url.indexOf(',');
@@ -75,7 +81,9 @@ async function load(file: string): Promise<void> {
       } else {
         raw = await readFile(resolvePath(dirname(file), decodeURIComponent(url)), 'utf8');
       }
-      consumer = await new SourceMapConsumer(JSON.parse(raw));
+      consumer = await new (sourceMap().SourceMapConsumer)(JSON.parse(raw));
+      // source-map parses the mappings at the first lookup; do it here, in this file's own turn.
+      consumer.originalPositionFor({ line: 1, column: 0 });
     }
   } catch {
     // No map, unreadable file or bad map: the frame keeps its generated position.
@@ -87,4 +95,31 @@ async function load(file: string): Promise<void> {
     consumers.delete(oldest);
   }
   consumers.set(file, consumer);
+}
+
+/**
+ * The file's `sourceMappingURL`, read from its last 64 KiB (a large bundle is not read whole just
+ * to find that it has no map); the whole file only when its last line is longer than that (an
+ * inline `data:` map).
+ */
+async function sourceMappingUrl(file: string): Promise<string | undefined> {
+  const fh = await open(file, 'r');
+  let tail: string;
+  try {
+    const { size } = await fh.stat();
+    const start = Math.max(0, size - TAIL_BYTES);
+    const buf = Buffer.alloc(size - start);
+    await fh.read(buf, 0, buf.length, start);
+    tail = buf.toString('utf8');
+    if (start > 0 && !/[\r\n]/.test(tail.trimEnd())) tail = await readFile(file, 'utf8');
+  } finally {
+    await fh.close();
+  }
+  return /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/m.exec(tail)?.[1];
+}
+
+/** The source-map library, loaded at the first file that has a map (processes without maps never load it). */
+function sourceMap(): typeof import('source-map') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('source-map') as typeof import('source-map');
 }

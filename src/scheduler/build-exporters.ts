@@ -1,16 +1,20 @@
 /** From the resolved configuration to the exporters the scheduler ships every period to. */
 import type { ProfilingConfig } from '../config';
 import type { ProfileExporter } from '../../exporters/types';
-import { FileExporter } from '../../exporters/file';
-import { createOtlpExporter } from '../../exporters/otlp';
-import { PyroscopeExporter } from '../../exporters/pyroscope';
+
+// Each exporter module (with its generated protobuf code) loads only when it is configured.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const pyroscope = (): typeof import('../../exporters/pyroscope') => require('../../exporters/pyroscope');
+const otlp = (): typeof import('../../exporters/otlp') => require('../../exporters/otlp');
+const file = (): typeof import('../../exporters/file') => require('../../exporters/file');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** One exporter per configured destination (`config.exporters`), in that order. Throws InvalidArgumentError for bad settings. */
 export function buildExporters(config: ProfilingConfig): ProfileExporter[] {
   return config.exporters.map((name): ProfileExporter => {
     switch (name) {
       case 'pyroscope':
-        return new PyroscopeExporter({
+        return new (pyroscope().PyroscopeExporter)({
           endpoint: config.serverAddress,
           route: config.pyroscopeRoute,
           legacyLabelNames: config.legacyLabelNames,
@@ -25,7 +29,7 @@ export function buildExporters(config: ProfilingConfig): ProfileExporter[] {
           flushTimeoutMillis: config.shutdownTimeoutMillis,
         });
       case 'otlp':
-        return createOtlpExporter({
+        return otlp().createOtlpExporter({
           url: config.otlp.url,
           headers: config.otlp.headers,
           compression: config.otlp.compression,
@@ -38,7 +42,7 @@ export function buildExporters(config: ProfilingConfig): ProfileExporter[] {
           reportEnvIssues: false,
         });
       case 'file':
-        return new FileExporter({ directory: config.fileExportDir });
+        return new (file().FileExporter)({ directory: config.fileExportDir });
     }
   });
 }

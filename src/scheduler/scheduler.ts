@@ -65,8 +65,15 @@ export class Scheduler {
     if (this._timer) clearTimeout(this._timer);
     this._stopped = true;
     const last = this._enqueue(true);
-    const deadline = new Promise<void>((resolve) => setTimeout(resolve, this._opts.shutdownTimeoutMillis).unref());
+    // The deadline timer holds the event loop (everything else here is unref'ed): without it a
+    // process whose only remaining work is a failing upload would exit in the middle of
+    // `await shutdown()`, skipping whatever the caller does after it.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this._opts.shutdownTimeoutMillis);
+    });
     await Promise.race([last.then(() => Promise.all(this._opts.exporters.map((e) => e.shutdown()))), deadline]);
+    clearTimeout(timer);
     for (const c of this._opts.collectors) c.close();
   }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startCPUProfile, stopCPUProfile } from '../../src';
 import { goPprofOn } from '../support/go-pprof';
 import { decodeIndependent, sink } from './helpers';
+import { mapFrame, prepareSourceMaps } from '../../src/sampler/source-maps';
 
 // Line numbers matter: TS_HEADER takes lines 1-4, then each function takes 4 lines.
 const TS_HEADER = `// A file compiled by tsc in the test.
@@ -71,5 +72,42 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     }
     const listing = await goPprofOn(out.bytes(), ['-top', '-filefunctions']);
     expect(listing).toContain(`${name} ${ts}`);
+  });
+});
+
+describe('files larger than the 64 KiB tail read for the sourceMappingURL comment', () => {
+  // 80 KiB of comment lines before the function: the .js file is larger than the tail.
+  const PADDING = Array.from({ length: 2000 }, (_, i) => `// padding line ${i} ${'x'.repeat(30)}`).join('\n') + '\n';
+  const PAD_LINES = 2000;
+
+  /** Compiles one large .ts file with `flags`; returns the .js path, the .ts path and the function's .js position. */
+  function compileLarge(flags: string[], name: string): { js: string; ts: string; line: number; column: number } {
+    const dir = mkdtempSync(join(tmpdir(), 'otelprof-srcmap-large-'));
+    const ts = join(dir, `${name}.ts`);
+    writeFileSync(ts, TS_HEADER + PADDING + tsFunction(name));
+    writeFileSync(join(dir, 'mini-lib.d.ts'), MINI_LIB);
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), ...flags, '--noLib', '--target', 'ES2022', '--module', 'commonjs',
+      '--outDir', join(dir, 'out'), '--rootDir', dir, ts, join(dir, 'mini-lib.d.ts')], { stdio: 'pipe', cwd: dir });
+    const js = join(dir, 'out', `${name}.js`);
+    const lines = readFileSync(js, 'utf8').split('\n');
+    const idx = lines.findIndex((l) => l.includes(`function ${name}(`));
+    return { js, ts, line: idx + 1, column: lines[idx].indexOf('function') + 1 };
+  }
+
+  test.each([
+    ['--sourceMap', ['--sourceMap']],
+    // --inlineSources puts the 80 KiB source into the map: the data: URL line is longer than the tail.
+    ['--inlineSourceMap --inlineSources', ['--inlineSourceMap', '--inlineSources']],
+  ])('tsc %s: the frame maps to the .ts function', async (_label, flags) => {
+    const name = `large_${flags.length}`;
+    const { js, ts, line, column } = compileLarge(flags, name);
+    const text = readFileSync(js, 'utf8');
+    expect(text.length).toBeGreaterThan(64 * 1024);
+    if (flags.includes('--inlineSources')) expect(text.length - text.lastIndexOf('\n', text.length - 2)).toBeGreaterThan(64 * 1024);
+    await prepareSourceMaps([js]);
+    const mapped = mapFrame({ functionName: name, fileName: js, line, column });
+    expect(mapped.fileName).toBe(ts);
+    // TS_HEADER (4 lines) + padding, then the function's first line.
+    expect(mapped.line).toBe(4 + PAD_LINES + 1);
   });
 });

@@ -1,0 +1,49 @@
+/**
+ * What `require('otelprof')` costs a process that uses only part of it: the upload client (undici,
+ * ~110 modules, ~8 MB of RSS), the exporters' protobuf code and the source-map library load when
+ * they are first needed, not with the package.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureBuilt, makeConsumerProject, runNode } from './consumer';
+
+let project: string;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  project = makeConsumerProject();
+  writeFileSync(join(project, 'lazy.cjs'), `
+    const dir = process.argv[2];
+    const loaded = (part) => Object.keys(require.cache).some((k) => k.includes(part));
+    const state = () => ({
+      undici: loaded('/node_modules/undici/'),
+      sourceMap: loaded('/node_modules/source-map/'),
+      pyroscopeExporter: loaded('/exporters/pyroscope/'),
+      otlpExporter: loaded('/exporters/otlp/'),
+      fileExporter: loaded('/exporters/file/'),
+    });
+    (async () => {
+      const otelprof = require('otelprof');
+      const out = { afterRequire: state() };
+      const a = otelprof.startProfiling({ serviceName: 'lazy', exporters: ['file'], fileExportDir: dir, profileTypes: ['cpu'] });
+      out.withFileExporter = state();
+      await a.shutdown();
+      const b = otelprof.startProfiling({
+        serviceName: 'lazy', serverAddress: 'http://127.0.0.1:9', profileTypes: ['heap'], shutdownTimeoutMillis: 200,
+      });
+      out.withPyroscopeExporter = state();
+      await b.shutdown();
+      console.log(JSON.stringify(out));
+    })();`);
+});
+
+test('undici, the exporters and source-map load only when used', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'otelprof-lazy-'));
+  const res = await runNode(project, ['lazy.cjs', dir]);
+  expect(res.stderr).toBe('');
+  const out = JSON.parse(res.stdout.trim().split('\n').pop() ?? '') as Record<string, Record<string, boolean>>;
+  expect(out.afterRequire).toEqual({ undici: false, sourceMap: false, pyroscopeExporter: false, otlpExporter: false, fileExporter: false });
+  expect(out.withFileExporter).toEqual({ undici: false, sourceMap: false, pyroscopeExporter: false, otlpExporter: false, fileExporter: true });
+  expect(out.withPyroscopeExporter).toMatchObject({ undici: true, pyroscopeExporter: true, otlpExporter: false });
+});
