@@ -5,6 +5,9 @@
  *   baseline | otelprof (core sampler: CPU 100 Hz + heap) | otelprof-labels (cpu workload only:
  *   + user labels on samples) | full (startProfiling(): cpu, wall, heap, Pyroscope Push upload)
  *   | pyroscope (@pyroscope/nodejs: wall 100 Hz with CPU time + heap)
+ * Only `otelprof-labels` and `full` run each unit/request under runWithLabels; `baseline` and
+ * `pyroscope` do not load otelprof at all (since 2026-12-04, second run: before, every variant
+ * loaded it for its label API, which hid otelprof's module memory in the baseline),
  * every run in a fresh process (bench/overhead-app.js), variants interleaved within each round,
  * ROUNDS rounds. Every profiler flushes every FLUSH_MILLIS (default 10 s) to a loopback sink in
  * this process. Prints medians as Markdown and writes the raw runs to bench/overhead-<node>.json.

@@ -8,11 +8,18 @@
 import { diag } from '@opentelemetry/api';
 
 const LISTENERS_KEY = Symbol.for('otelprof.labels.listeners');
-type GlobalWithListeners = typeof globalThis & { [LISTENERS_KEY]?: Array<() => void> };
+/**
+ * What changed: `scope`, a `runWithLabels` scope entered or left (its `context.with` call is also
+ * visible to whoever wraps the context manager); `set`, labels replaced in place by
+ * `setContextLabels` (visible to no one else).
+ */
+export type LabelsChangeKind = 'scope' | 'set';
+type Listener = (kind: LabelsChangeKind) => void;
+type GlobalWithListeners = typeof globalThis & { [LISTENERS_KEY]?: Listener[] };
 
 const logger = diag.createComponentLogger({ namespace: 'otelprof/labels' });
 
-function list(): Array<() => void> {
+function list(): Listener[] {
   const g = globalThis as GlobalWithListeners;
   return (g[LISTENERS_KEY] ??= []);
 }
@@ -22,7 +29,7 @@ function list(): Array<() => void> {
  * comment); read `currentLabels()` inside it. Returns a function that unsubscribes. A listener
  * that throws is logged and skipped; it never breaks the caller of `runWithLabels`.
  */
-export function onLabelsChanged(listener: () => void): () => void {
+export function onLabelsChanged(listener: Listener): () => void {
   const l = list();
   l.push(listener);
   return () => {
@@ -38,12 +45,12 @@ export function hasLabelListeners(): boolean {
 }
 
 /** Calls every listener; errors are logged, never thrown. */
-export function notifyLabelsChanged(): void {
+export function notifyLabelsChanged(kind: LabelsChangeKind): void {
   const l = (globalThis as GlobalWithListeners)[LISTENERS_KEY];
   if (l === undefined) return;
   for (const fn of l.slice()) {
     try {
-      fn();
+      fn(kind);
     } catch (err) {
       logger.error(`a labels-changed listener threw: ${String(err)}`);
     }

@@ -131,6 +131,17 @@ export class LabelSet {
     return this._text;
   }
 
+  /**
+   * Internal: a string equal for sets with the same pairs and different otherwise (cheaper than
+   * {@link toString}), for consumers that intern sets by content.
+   */
+  contentKey(): string {
+    let k = '';
+    // A key or value may hold any character; length prefixes keep the encoding unambiguous.
+    for (let i = 0; i < this._keys.length; i++) k += `${this._keys[i].length}:${this._keys[i]}${this._values[i].length}:${this._values[i]}`;
+    return k;
+  }
+
   private _indexOf(key: string): number {
     let lo = 0;
     let hi = this._keys.length - 1;

@@ -89,11 +89,11 @@ export function runWithLabels<T>(set: LabelSet, fn: (ctx: Context) => T): T {
   if (!hasLabelListeners()) return store.run(installed, () => context.with(ctx, fn, undefined, ctx));
   try {
     return store.run(installed, () => {
-      notifyLabelsChanged();
+      notifyLabelsChanged('scope');
       return context.with(ctx, fn, undefined, ctx);
     });
   } finally {
-    notifyLabelsChanged();
+    notifyLabelsChanged('scope');
   }
 }
 
@@ -112,5 +112,5 @@ export function setContextLabels(ctx: Context): void {
   markLabelsUsed();
   const installed: Installed = { labels: labelsOf(ctx), shadow: labelsOf(context.active()) };
   (storage(true) as AsyncLocalStorage<Installed>).enterWith(installed);
-  if (hasLabelListeners()) notifyLabelsChanged();
+  if (hasLabelListeners()) notifyLabelsChanged('set');
 }

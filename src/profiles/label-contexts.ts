@@ -10,14 +10,19 @@
  */
 import { currentLabels, onFirstLabelsUse, onLabelsChanged, type LabelSet } from '../labels';
 import type { Label } from '../pprof';
-import { activateSampleContexts, refreshSampleContext, registerSampleContextSource, type SampleContextSource } from '../sampler';
+import {
+  activateSampleContexts, refreshSampleContext, refreshSampleContextForScope, registerSampleContextSource, type SampleContextSource,
+} from '../sampler';
 
 /** The sample-context value of one distinct label content. */
 interface LabelsValue {
   readonly labels: readonly Label[];
 }
 
-const valueOfSet = new WeakMap<LabelSet, LabelsValue>();
+// The value of a set rides on the set itself: a WeakMap entry per set (one set per request in
+// the common `runWithLabels(labels(...))` pattern) was the costliest part of resolving it.
+const VALUE = Symbol('otelprof.labelsValue');
+type WithValue = LabelSet & { [VALUE]?: LabelsValue };
 const valueOfText = new Map<string, WeakRef<LabelsValue>>();
 // Drops the text entry once its value is gone, so the map holds only live contents.
 const forget = new FinalizationRegistry<string>((text) => {
@@ -25,16 +30,16 @@ const forget = new FinalizationRegistry<string>((text) => {
 });
 
 function valueOf(set: LabelSet): LabelsValue {
-  let v = valueOfSet.get(set);
+  let v = (set as WithValue)[VALUE];
   if (v !== undefined) return v;
-  const text = set.toString();
+  const text = set.contentKey();
   v = valueOfText.get(text)?.deref();
   if (v === undefined) {
     v = Object.freeze({ labels: set.toPprofLabels() });
     valueOfText.set(text, new WeakRef(v));
     forget.register(v, text);
   }
-  valueOfSet.set(set, v);
+  (set as WithValue)[VALUE] = v;
   return v;
 }
 
@@ -53,7 +58,7 @@ export function enableLabelSampleContexts(): void {
   if (enabled) return;
   enabled = true;
   registerSampleContextSource(labelsSource);
-  onLabelsChanged(refreshSampleContext);
+  onLabelsChanged((kind) => (kind === 'set' ? refreshSampleContext() : refreshSampleContextForScope()));
 }
 
 /**

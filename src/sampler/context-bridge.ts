@@ -8,6 +8,10 @@
  *    Only entering a context (`context.with`) costs anything.
  *  - `global`: no AsyncContextFrame (Node 20, 22 without the flag). The native sampler reads one
  *    global slot, so an async-hooks bridge refreshes it before every callback or continuation.
+ *    There is no `after` hook: the next callback sets its own context anyway, and between
+ *    callbacks the loop is idle (samples the profile builders strip of context) or in native
+ *    work the last callback left. Measured: the `after` hook (a native slot write per callback,
+ *    and a promise hook for every continuation) was a sixth of the bridge's cost.
  *  - `log`: the inspector backend, which has no per-sample slot at all. The same hooks append each
  *    change to a ring of (monotonic time, context) transitions; samples are joined to it by time
  *    when a window is collected.
@@ -72,7 +76,6 @@ export class ContextBridge {
     if (this.mode !== 'frame' && this._hook === undefined) {
       this._hook = createHook({
         before: () => this.set(resolveSampleContext(otelContext.active())),
-        after: () => this.set(undefined),
       });
       this._hook.enable();
     }
@@ -92,7 +95,10 @@ export class ContextBridge {
    * Re-reads the sample context of the running code. Call after changing labels in place
    * (`setContextLabels`): in `frame` mode it enters the new value for the current async context.
    */
-  refresh(): void {
+  refresh(onlyIfUnwrapped = false): void {
+    // While the global manager's `with` is wrapped, every context entry already passes through
+    // `_enter`: a refresh for a `runWithLabels` scope would redo that work.
+    if (onlyIfUnwrapped && this._manager !== undefined && currentContextManager() === this._manager) return;
     const v = resolveSampleContext(otelContext.active());
     if (this.mode === 'frame') {
       const store = this._sink.store;

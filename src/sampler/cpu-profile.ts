@@ -62,10 +62,13 @@ export async function buildCpuProfile(w: RawCpuWindow, kind: CpuProfileKind, opt
       stack = mapFrames(s.stack);
       stackCache.set(s.stack, stack);
     }
-    b.addSample(stack, values, sampleContextLabels(s.context, labelCache));
+    // An idle loop runs no one's code: whatever context the slot still holds is not its own.
+    b.addSample(stack, values, s.idle ? NO_LABELS : sampleContextLabels(s.context, labelCache));
   }
   return b.build();
 }
+
+const NO_LABELS: readonly Label[] = Object.freeze([]);
 
 function selectSamples(all: readonly RawCpuSample[], opts: BuildCpuProfileOptions): readonly RawCpuSample[] {
   if (opts.fromMicros === undefined && opts.toMicros === undefined) return all;

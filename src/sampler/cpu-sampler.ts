@@ -198,3 +198,13 @@ export function refreshSampleContext(): void {
   const b = sampler().backend?.bridge;
   if (b !== undefined && hasSampleContextSources()) b.refresh();
 }
+
+/**
+ * {@link refreshSampleContext} for a context entered with `context.with` (a `runWithLabels`
+ * scope): only needed when the bridge does not see that call (the global context manager changed
+ * since the bridge wrapped it; it rewraps at the next window rotation).
+ */
+export function refreshSampleContextForScope(): void {
+  const b = sampler().backend?.bridge;
+  if (b !== undefined && hasSampleContextSources()) b.refresh(true);
+}

@@ -118,6 +118,20 @@ async function sourceMappingUrl(file: string): Promise<string | undefined> {
   return /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/m.exec(tail)?.[1];
 }
 
+/**
+ * Loads the source-map library and parses a one-line map, which compiles its WebAssembly: the
+ * costs the first file with a map would otherwise add to a collection. Never rejects.
+ */
+export async function warmUpSourceMaps(): Promise<void> {
+  try {
+    const c = await new (sourceMap().SourceMapConsumer)({ version: 3, file: 'warm-up.js', sources: ['warm-up.ts'], names: [], mappings: 'AAAA' });
+    c.originalPositionFor({ line: 1, column: 0 });
+    c.destroy();
+  } catch {
+    // The first real map pays the cost instead.
+  }
+}
+
 /** The source-map library, loaded at the first file that has a map (processes without maps never load it). */
 function sourceMap(): typeof import('source-map') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

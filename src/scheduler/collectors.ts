@@ -1,9 +1,12 @@
 /**
- * Collectors: what the scheduler asks for at the end of every period. Each one cuts its window
- * synchronously when `collect()` is called (before its first await), so that all types of a period
- * end at the same instant and CPU sampling restarts before anything is serialised.
+ * Collectors: what the scheduler asks for at the end of every period. CPU and cumulative
+ * collectors cut their window synchronously when `collect()` is called (before their first
+ * await), so that those types of a period end at the same instant and CPU sampling restarts before
+ * anything is serialised. Point-in-time snapshots (heap, goroutine) are read one event-loop turn
+ * later: a snapshot has no window to cut, and reading it in the CPU rotation's turn would add the
+ * two native reads into one stall.
  */
-import { delta, nowNanos, type Profile } from '../pprof';
+import { delta, nowNanos, yieldToEventLoop, type Profile } from '../pprof';
 import { lookup } from '../profiles';
 import { armLabelSampleContexts } from '../profiles';
 import { buildCpuProfile, openCpuWindow, type CpuWindow, type SamplerBackendName } from '../sampler';
@@ -55,6 +58,7 @@ export function snapshotCollector(name: string): Collector {
   return {
     types: [name],
     async collect() {
+      await yieldToEventLoop();
       const p = lookup(name);
       if (!p) return [];
       const profile = await p.snapshot();

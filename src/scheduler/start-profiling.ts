@@ -5,6 +5,7 @@
  */
 import { diag } from '@opentelemetry/api';
 import { loadConfig, type ProfilingConfig, type ProfilingOptions } from '../config';
+import { warmUpCollections } from '../sampler';
 import { buildCollectors } from './build-collectors';
 import { buildExporters } from './build-exporters';
 import { ProfilingAlreadyStartedError } from './errors';
@@ -85,6 +86,7 @@ export function startContinuousProfiling(options: ProfilingOptions, startedBy: s
     shutdownTimeoutMillis: config.shutdownTimeoutMillis,
   });
   const endpoint = startPullEndpoint(config.pprofPort, config.pprofHost);
+  warmUpCollections();
   log.debug(`started: ${config.profileTypes.join(',')} every ${config.uploadIntervalMillis} ms to ${config.exporters.join(',') || 'nowhere'}`);
   let stopping: Promise<void> | undefined;
   return {

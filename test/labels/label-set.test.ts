@@ -89,3 +89,16 @@ describe('LabelSet.isLabelSet', () => {
     expect(LabelSet.isLabelSet(undefined)).toBe(false);
   });
 });
+
+describe('LabelSet.contentKey (internal: interning by content)', () => {
+  test('equal for the same pairs in any order, different when a pair differs', () => {
+    expect(labels('a', '1', 'b', '2').contentKey()).toBe(labels('b', '2', 'a', '1').contentKey());
+    expect(labels('a', '1').contentKey()).not.toBe(labels('a', '2').contentKey());
+    expect(labels('a', '1').contentKey()).not.toBe(labels('a', '1', 'b', '').contentKey());
+  });
+
+  test('no two different sets share a key, whatever characters keys and values hold', () => {
+    const sets = [labels('a:b', 'c'), labels('a', 'b:c'), labels('a', '1:b1:c'), labels('a', '1', 'b', 'c'), labels('1:a', ''), labels('', '1:a')];
+    expect(new Set(sets.map((s) => s.contentKey())).size).toBe(sets.length);
+  });
+});
