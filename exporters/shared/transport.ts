@@ -1,5 +1,5 @@
-import type { Pool } from 'undici';
-import type { IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { withoutTracing } from './suppress-tracing';
 
 /** TLS settings for `https:` endpoints (PEM strings or buffers, as in `tls.connect`). */
@@ -41,80 +41,93 @@ export interface TransportOptions {
 const MAX_ERROR_BODY_BYTES = 4096;
 
 /**
- * A pooled keep-alive HTTP/1.1 client for one endpoint (undici `Pool`), with a per-request
- * timeout. Bodies are plain `Uint8Array`s (no Blob/FormData: they leak on some Node 24 releases).
+ * A keep-alive HTTP/1.1 client for one endpoint (`node:http`/`node:https` with its own agent, at
+ * most two connections), with a whole-request timeout. Bodies are plain `Uint8Array`s (no
+ * Blob/FormData: they leak on some Node 24 releases).
+ *
+ * Why not undici (DESIGN's first choice): loading it costs 8.5 MB of RSS on Node 20 and 16 MB on
+ * Node 24 (110 modules; measured in bench/RESULTS.md, "RSS"), more than the whole core sampler's
+ * budget, while `node:http` is already loaded in every server. Nothing here needs what undici
+ * adds over it.
  */
 export class HttpTransport {
-  private readonly _pool: Pool;
+  private readonly _agent: HttpAgent;
+  private readonly _send: typeof httpRequest;
+  private readonly _endpoint: URL;
   private readonly _basePath: string;
   private readonly _timeoutMillis: number;
 
-  /** Creates the pool; no connection is opened until the first request. */
+  /** Creates the agent; no connection is opened until the first request. */
   constructor(options: TransportOptions) {
     const { endpoint } = options;
+    this._endpoint = endpoint;
     this._basePath = endpoint.pathname.replace(/\/+$/, '');
     this._timeoutMillis = options.timeoutMillis;
-    this._pool = new (undici().Pool)(endpoint.origin, {
-      connections: 2,
-      keepAliveTimeout: options.keepAliveMillis,
-      headersTimeout: options.timeoutMillis,
-      bodyTimeout: options.timeoutMillis,
-      connect: options.tls ? { ...options.tls } : undefined,
-    });
+    // Idle connections close after keepAliveMillis (the agent's socket timeout applies to free
+    // sockets) and never hold the process open (the agent unrefs them).
+    const agentOptions = { keepAlive: true, maxSockets: 2, maxFreeSockets: 2, timeout: options.keepAliveMillis };
+    const https = endpoint.protocol === 'https:';
+    this._agent = https ? new HttpsAgent({ ...agentOptions, ...options.tls }) : new HttpAgent(agentOptions);
+    this._send = https ? httpsRequest : httpRequest;
   }
 
   /** Sends one POST and reads the (capped) response body. Never rejects. */
-  async post(request: TransportRequest): Promise<TransportResult> {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new Error(`request timed out after ${this._timeoutMillis} ms`));
-    }, this._timeoutMillis);
-    timer.unref();
-    try {
-      const res = await withoutTracing(() => this._pool.request({
+  post(request: TransportRequest): Promise<TransportResult> {
+    return new Promise<TransportResult>((resolve) => {
+      let settled = false;
+      let timedOut = false;
+      const done = (r: TransportResult): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(r);
+      };
+      const fail = (err: unknown): void => {
+        const error = timedOut ? new Error(`request timed out after ${this._timeoutMillis} ms`) : err instanceof Error ? err : new Error(String(err));
+        done({ kind: 'error', error, timedOut });
+      };
+      const req = withoutTracing(() => this._send({
+        protocol: this._endpoint.protocol,
+        hostname: this._endpoint.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: this._endpoint.port || undefined,
         path: this._basePath + request.path,
         method: 'POST',
+        agent: this._agent,
         headers: { ...request.headers, 'content-length': String(request.body.byteLength) },
-        body: request.body,
-        signal: controller.signal,
       }));
-      const body = await readCapped(res.body, MAX_ERROR_BODY_BYTES);
-      return { kind: 'response', status: res.statusCode, headers: res.headers, body };
-    } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
-      return { kind: 'error', error: timedOut ? new Error(`request timed out after ${this._timeoutMillis} ms`) : error, timedOut };
-    } finally {
-      clearTimeout(timer);
-    }
+      const timer = setTimeout(() => {
+        timedOut = true;
+        req.destroy(new Error(`request timed out after ${this._timeoutMillis} ms`));
+      }, this._timeoutMillis);
+      timer.unref();
+      req.on('error', fail);
+      req.on('response', (res: IncomingMessage) => {
+        readCapped(res, MAX_ERROR_BODY_BYTES).then(
+          (body) => done({ kind: 'response', status: res.statusCode ?? 0, headers: res.headers, body }),
+          fail,
+        );
+      });
+      req.end(request.body);
+    });
   }
 
   /** Closes idle connections and aborts any request still running. */
   async close(): Promise<void> {
-    try {
-      await this._pool.destroy();
-    } catch {
-      // Already destroyed: nothing to release.
-    }
+    this._agent.destroy();
   }
 }
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy?: () => void }, cap: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    if (size < cap) chunks.push(chunk.subarray(0, cap - size));
-    size += chunk.length;
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * undici, loaded when the first upload transport is made: it is some 110 modules and ~8 MB of
- * RSS that a process profiling only to files or to the pull endpoint never needs.
- */
-function undici(): typeof import('undici') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('undici') as typeof import('undici');
+function readCapped(res: IncomingMessage, cap: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      if (size < cap) chunks.push(chunk.subarray(0, cap - size));
+      size += chunk.length;
+    });
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', reject);
+    // A connection reset after the headers ends the body without 'end'.
+    res.on('aborted', () => reject(new Error('response aborted')));
+  });
 }

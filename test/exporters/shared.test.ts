@@ -83,7 +83,7 @@ describe('exporters/shared transport', () => {
     context.setGlobalContextManager(cm);
     const seen: boolean[] = [];
     const onCreate = (): void => void seen.push(isTracingSuppressed(context.active()));
-    dc.subscribe('undici:request:create', onCreate);
+    dc.subscribe('http.client.request.start', onCreate);
     const t = new HttpTransport({ endpoint: new URL(`http://127.0.0.1:${(server.address() as { port: number }).port}`), timeoutMillis: 5000, keepAliveMillis: 1000 });
     try {
       const res = await t.post({ path: '/x', headers: {}, body: new Uint8Array([1]) });
@@ -91,8 +91,36 @@ describe('exporters/shared transport', () => {
       expect(seen).toEqual([true]);
       expect(isTracingSuppressed(context.active())).toBe(false);
     } finally {
-      dc.unsubscribe('undici:request:create', onCreate);
+      dc.unsubscribe('http.client.request.start', onCreate);
       context.disable();
+      await t.close();
+      server.close();
+    }
+  });
+});
+
+describe('exporters/shared transport connections', () => {
+  it('reuses one keep-alive connection for sequential uploads and closes it after keepAliveMillis idle', async () => {
+    const { createServer } = await import('node:http');
+    const { HttpTransport } = await import('../../exporters/shared');
+    const sockets: import('node:net').Socket[] = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.end('ok'));
+    });
+    server.on('connection', (s) => sockets.push(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const t = new HttpTransport({ endpoint: new URL(`http://127.0.0.1:${port}/base/`), timeoutMillis: 5000, keepAliveMillis: 300 });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const res = await t.post({ path: `/p${i}`, headers: {}, body: new Uint8Array(1000) });
+        expect(res).toMatchObject({ kind: 'response', status: 200, body: 'ok' });
+      }
+      expect(sockets).toHaveLength(1);
+      // The client closes its idle connection: the server sees the socket end.
+      await new Promise<void>((r) => (sockets[0].closed ? r() : sockets[0].once('close', () => r())));
+    } finally {
       await t.close();
       server.close();
     }
