@@ -10,9 +10,7 @@
  */
 import { currentLabels, onFirstLabelsUse, onLabelsChanged, type LabelSet } from '../labels';
 import type { Label } from '../pprof';
-import {
-  activateSampleContexts, refreshSampleContext, refreshSampleContextForScope, registerSampleContextSource, type SampleContextSource,
-} from '../sampler';
+import { activateSampleContexts, refreshSampleContext, registerSampleContextSource, type SampleContextSource } from '../sampler';
 
 /** The sample-context value of one distinct label content. */
 interface LabelsValue {
@@ -58,7 +56,7 @@ export function enableLabelSampleContexts(): void {
   if (enabled) return;
   enabled = true;
   registerSampleContextSource(labelsSource);
-  onLabelsChanged((kind) => (kind === 'set' ? refreshSampleContext() : refreshSampleContextForScope()));
+  onLabelsChanged((kind) => refreshSampleContext(kind === 'scope'));
 }
 
 /**

@@ -193,18 +193,11 @@ export function activateSampleContexts(): void {
 /**
  * Re-reads the sample context of the running code after it changed in place (e.g. labels set with
  * `setContextLabels`, which has no `context.with` the bridge could see). No-op when not sampling.
+ * With `onlyIfUnwrapped` (a `runWithLabels` scope, entered through `context.with`) it does
+ * nothing while the bridge sees that call itself, i.e. unless the global context manager changed
+ * since the bridge wrapped it (it rewraps at the next window rotation).
  */
-export function refreshSampleContext(): void {
+export function refreshSampleContext(onlyIfUnwrapped = false): void {
   const b = sampler().backend?.bridge;
-  if (b !== undefined && hasSampleContextSources()) b.refresh();
-}
-
-/**
- * {@link refreshSampleContext} for a context entered with `context.with` (a `runWithLabels`
- * scope): only needed when the bridge does not see that call (the global context manager changed
- * since the bridge wrapped it; it rewraps at the next window rotation).
- */
-export function refreshSampleContextForScope(): void {
-  const b = sampler().backend?.bridge;
-  if (b !== undefined && hasSampleContextSources()) b.refresh(true);
+  if (b !== undefined && hasSampleContextSources()) b.refresh(onlyIfUnwrapped);
 }

@@ -132,7 +132,10 @@ export async function warmUpSourceMaps(): Promise<void> {
   }
 }
 
-/** The source-map library, loaded at the first file that has a map (processes without maps never load it). */
+/**
+ * The source-map library, loaded at the first file that has a map, or by the warm-up of
+ * continuous profiling (so `startProfiling` loads it even in processes without maps).
+ */
 function sourceMap(): typeof import('source-map') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('source-map') as typeof import('source-map');

@@ -1,7 +1,8 @@
 /**
  * What `require('otelprof')` costs a process that uses only part of it: the exporters (with their
  * generated protobuf code) and the source-map library load when they are first needed, not with
- * the package; uploads go through `node:http` and never load undici (8.5-16 MB of RSS).
+ * the package (startProfiling's warm-up loads source-map a turn after it returns, which is after
+ * these checks); uploads go through `node:http` and never load undici (8.5-16 MB of RSS).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
