@@ -2,7 +2,8 @@
 /**
  * Child process of bench/overhead.js: runs one workload under one profiling variant and prints one
  * JSON line of measurements. Loads otelprof from dist/ (run `node scripts/build.js` first), so no
- * TypeScript compiler sits in the measured process. Not part of the library.
+ * TypeScript compiler sits in the measured process; from the node_modules copy in OTELPROF_DIST
+ * when bench/overhead.js runs it. Not part of the library.
  *
  *   node bench/overhead-app.js <workload> <variant> <sinkPort> <arg>
  * workload: `cpu` (arg = work units) or `http` (prints `PORT n`, serves until GET /stop)
@@ -19,7 +20,9 @@ const fs = require('node:fs');
 const http = require('node:http');
 const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
 
-const dist = (p) => require(`../dist/src/${p}`);
+// OTELPROF_DIST: the node_modules copy bench/overhead.js makes (bench/installed-copy.js).
+const DIST = process.env.OTELPROF_DIST ?? `${__dirname}/../dist`;
+const dist = (p) => require(`${DIST}/src/${p}`);
 
 const [workload, variant, sinkPortArg, arg] = process.argv.slice(2);
 // Labels on every unit/request only where otelprof carries them: the baseline and the peer do
@@ -49,6 +52,24 @@ function mainThreadCpuNanos() {
   } catch {
     return NaN;
   }
+}
+
+/** RssAnon / RssFile in MB from /proc/self/status: file-backed pages are mostly the node binary's code, shared between processes. */
+function rssSplitMB() {
+  try {
+    const status = fs.readFileSync('/proc/self/status', 'utf8');
+    const field = (name) => Number(status.match(new RegExp(`${name}:\\s+(\\d+)`))[1]) / 1024;
+    return { anon: field('RssAnon'), file: field('RssFile') };
+  } catch {
+    return { anon: NaN, file: NaN };
+  }
+}
+/** Peaks of the two parts, sampled every 250 ms in every variant alike. */
+const rssPeaks = { anon: 0, file: 0 };
+function sampleRssSplit() {
+  const now = rssSplitMB();
+  rssPeaks.anon = Math.max(rssPeaks.anon, now.anon);
+  rssPeaks.file = Math.max(rssPeaks.file, now.file);
 }
 
 const openWindows = new Set();
@@ -260,8 +281,11 @@ async function main() {
   if (!starters[variant]) throw new Error(`unknown variant ${variant}`);
   const stop = await starters[variant]();
   eld.enable();
+  const rssSampler = setInterval(sampleRssSplit, 250);
   const result = workload === 'cpu' ? await runCpu(Number(arg)) : await runHttp();
   eld.disable();
+  clearInterval(rssSampler);
+  sampleRssSplit();
   for (const h of openWindows) closeWindow(h);
   const periodsInRun = periods;
   await stop();
@@ -270,6 +294,8 @@ async function main() {
   process.stdout.write(`${JSON.stringify({
     ...result,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
+    maxRssAnonMB: rssPeaks.anon,
+    maxRssFileMB: rssPeaks.file,
     maxLoopDelayMillis: eld.max / 1e6,
     periods,
     exportFailures,

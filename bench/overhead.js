@@ -22,6 +22,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const { join } = require('node:path');
 const os = require('node:os');
+const { installedCopy } = require('./installed-copy');
 
 const rounds = Number(process.argv[2] ?? 3) || 0;
 const cpuUnits = String(process.argv[3] ?? 350000);
@@ -33,6 +34,8 @@ const VARIANTS = {
   http: (process.env.HTTP_VARIANTS ?? 'baseline,otelprof,full,pyroscope').split(','),
 };
 const workloads = (process.env.WORKLOADS ?? 'cpu,http').split(',');
+// Apps load otelprof from node_modules (since 2026-12-05; before, from the checkout's dist/).
+const otelprofDist = process.argv[2] === '--report' ? '' : installedCopy();
 
 // The sink accepts anything: Pyroscope's /ingest (the peer, the hand-collected otelprof variants)
 // and the Push route (startProfiling), answering an empty PushResponse.
@@ -52,7 +55,7 @@ const sink = http.createServer((req, res) => {
 function runApp(workload, variant, port, arg, onPort) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(__dirname, 'overhead-app.js'), workload, variant, String(port), arg],
-      { cwd: join(__dirname, '..'), env: { ...process.env, FLUSH_MILLIS: flushMillis }, stdio: ['ignore', 'pipe', 'inherit'] });
+      { cwd: join(__dirname, '..'), env: { ...process.env, FLUSH_MILLIS: flushMillis, OTELPROF_DIST: otelprofDist }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;

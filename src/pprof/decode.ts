@@ -1,4 +1,4 @@
-import { perftools } from '../../proto/generated/profile';
+import type { perftools } from '../../proto/generated/profile';
 import { ProfileDecodeError } from './errors';
 import { gunzip, isGzip } from './gzip';
 import type { Label, Location, Mapping, Profile, PprofFunction, Sample, ValueType } from './model';
@@ -25,11 +25,20 @@ export function decode(bytes: Uint8Array): Profile {
   }
   let pb: Pb;
   try {
-    pb = perftools.profiles.Profile.decode(raw);
+    pb = generatedProfile().perftools.profiles.Profile.decode(raw);
   } catch (err) {
     throw new ProfileDecodeError(`decode: not a pprof profile (${raw.length} bytes): ${(err as Error).message}`);
   }
   return fromPb(pb);
+}
+
+/**
+ * The generated decoder (200 KB of code) loads on the first decode: a profiling process only
+ * encodes, and loading it cost ~1.5 MB of RSS (measured, bench/RESULTS.md).
+ */
+function generatedProfile(): typeof import('../../proto/generated/profile') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../proto/generated/profile') as typeof import('../../proto/generated/profile');
 }
 
 function fromPb(pb: Pb): Profile {

@@ -119,6 +119,20 @@ async function sourceMappingUrl(file: string): Promise<string | undefined> {
 }
 
 /**
+ * True when one of `files` (mappable ones only) has a `sourceMappingURL` comment; reads file
+ * tails one per turn and stops at the first hit. Never throws.
+ */
+export async function anyHasSourceMap(files: Iterable<string>): Promise<boolean> {
+  for (const f of files) {
+    if (!isMappable(f)) continue;
+    const url = await sourceMappingUrl(f).catch(() => undefined);
+    if (url !== undefined) return true;
+    await yieldToEventLoop();
+  }
+  return false;
+}
+
+/**
  * Loads the source-map library and parses a one-line map, which compiles its WebAssembly: the
  * costs the first file with a map would otherwise add to a collection. Never rejects.
  */
@@ -132,10 +146,7 @@ export async function warmUpSourceMaps(): Promise<void> {
   }
 }
 
-/**
- * The source-map library, loaded at the first file that has a map, or by the warm-up of
- * continuous profiling (so `startProfiling` loads it even in processes without maps).
- */
+/** The source-map library, loaded at the first file that has a map or by the warm-up when the app has maps. */
 function sourceMap(): typeof import('source-map') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('source-map') as typeof import('source-map');

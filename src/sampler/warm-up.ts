@@ -1,15 +1,16 @@
 /**
  * The first collection of a process pays one-time costs that later ones do not: compiling the
- * source-map library and its WebAssembly, and the first (interpreted) runs of the builders and
- * the encoder. Measured inside that collection they were single stalls of 5-15 ms. Continuous
- * profiling pays them right after it starts instead, in separate event-loop turns, on synthetic
- * data; the first real collection then runs warm code.
+ * source-map library and its WebAssembly (when the app's files have maps), and the first
+ * (interpreted) runs of the builders and the encoder. Measured
+ * inside that collection they were single stalls of 5-15 ms. Continuous profiling pays them
+ * right after it starts instead, in separate event-loop turns; the first real collection then
+ * runs warm code.
  */
 import { encode, gzip, yieldToEventLoop } from '../pprof';
 import type { StackFrame } from '../pprof/model';
 import { buildCpuProfile } from './cpu-profile';
 import { buildHeapProfile } from './heap-profile';
-import { warmUpSourceMaps } from './source-maps';
+import { anyHasSourceMap, warmUpSourceMaps } from './source-maps';
 import type { RawCpuWindow, RawHeapSnapshot } from './types';
 
 const KEY = Symbol.for('otelprof.sampler.warmedUp');
@@ -27,9 +28,25 @@ export function warmUpCollections(): void {
   }, 0).unref();
 }
 
+/** How many of the app's loaded files the warm-up looks at for source maps. */
+const WARM_UP_FILES = 64;
+
+/**
+ * The app's own CommonJS files loaded so far (not node_modules, which source maps skip). The
+ * source-map library (1-2 MB of RSS) is warmed only when one of them has a map.
+ */
+function loadedAppFiles(): string[] {
+  const out: string[] = [];
+  for (const file of Object.keys(require.cache)) {
+    if (out.length === WARM_UP_FILES) break;
+    if (!/[\\/]node_modules[\\/]/.test(file)) out.push(file);
+  }
+  return out;
+}
+
 /** The warm-up itself (exported for tests); rejects only if something in it threw. */
 export async function runWarmUp(): Promise<void> {
-  await warmUpSourceMaps();
+  if (await anyHasSourceMap(loadedAppFiles())) await warmUpSourceMaps();
   await yieldToEventLoop();
   const frames: StackFrame[] = [0, 1, 2].map((i) => Object.freeze({ functionName: `otelprof.warmUp${i}`, fileName: '', line: i + 1, column: 1 }));
   const stack = Object.freeze(frames.slice());

@@ -1,8 +1,9 @@
 /**
  * What `require('otelprof')` costs a process that uses only part of it: the exporters (with their
- * generated protobuf code) and the source-map library load when they are first needed, not with
- * the package (startProfiling's warm-up loads source-map a turn after it returns, which is after
- * these checks); uploads go through `node:http` and never load undici (8.5-16 MB of RSS).
+ * generated protobuf code), the generated pprof decoder (only reading profiles needs it) and the
+ * source-map library load when they are first needed, not with the package (source-map only for
+ * files that have maps: test/sampler/collection-warm-up); uploads go through `node:http` and
+ * never load undici (8.5-16 MB of RSS).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ beforeAll(async () => {
       pyroscopeExporter: loaded('/exporters/pyroscope/'),
       otlpExporter: loaded('/exporters/otlp/'),
       fileExporter: loaded('/exporters/file/'),
+      pprofDecoder: loaded('/proto/generated/profile'),
     });
     (async () => {
       const otelprof = require('otelprof');
@@ -44,7 +46,7 @@ test('the exporters and source-map load only when used; undici never', async () 
   const res = await runNode(project, ['lazy.cjs', dir]);
   expect(res.stderr).toBe('');
   const out = JSON.parse(res.stdout.trim().split('\n').pop() ?? '') as Record<string, Record<string, boolean>>;
-  expect(out.afterRequire).toEqual({ undici: false, sourceMap: false, pyroscopeExporter: false, otlpExporter: false, fileExporter: false });
-  expect(out.withFileExporter).toEqual({ undici: false, sourceMap: false, pyroscopeExporter: false, otlpExporter: false, fileExporter: true });
-  expect(out.withPyroscopeExporter).toMatchObject({ undici: false, pyroscopeExporter: true, otlpExporter: false });
+  expect(out.afterRequire).toEqual({ undici: false, sourceMap: false, pyroscopeExporter: false, otlpExporter: false, fileExporter: false, pprofDecoder: false });
+  expect(out.withFileExporter).toEqual({ undici: false, sourceMap: false, pyroscopeExporter: false, otlpExporter: false, fileExporter: true, pprofDecoder: false });
+  expect(out.withPyroscopeExporter).toMatchObject({ undici: false, pyroscopeExporter: true, otlpExporter: false, pprofDecoder: false });
 });
