@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { push } from '../../proto/generated/pyroscope-push';
+import { ProtoWriter } from '../../src/pprof/proto-writer';
 import type { Profile } from '../../src/pprof/model';
 import { InvalidArgumentError } from '../../src/errors';
 import type { ProfileBatch, TypedProfile } from '../types';
@@ -42,14 +42,40 @@ function fixSampleTypes(p: Profile): Profile {
   return { ...p, sampleTypes: p.sampleTypes.map((st) => ({ ...st, type: st.type.replace(/-/g, '_') })) };
 }
 
-/** The protobuf body of one Push call: one series per profile, labels sorted by name. */
+// Field numbers of proto/pyroscope-push.proto and pyroscope-types.proto (checked against the
+// schema by test/exporters/pyroscope-proto.test.ts).
+const PUSH_SERIES = 1; // PushRequest.series
+const SERIES_LABELS = 1; // RawProfileSeries.labels
+const SERIES_SAMPLES = 2; // RawProfileSeries.samples
+const LABEL_NAME = 1; // LabelPair.name
+const LABEL_VALUE = 2; // LabelPair.value
+const SAMPLE_RAW_PROFILE = 1; // RawSample.raw_profile
+const SAMPLE_ID = 2; // RawSample.ID
+const LEN = 2;
+
+/**
+ * The protobuf body of one Push call: one series per profile, labels sorted by name. Written with
+ * the pprof encoder's writer, so an upload does not load protobufjs.
+ */
 export function encodePushRequest(profiles: ReadonlyArray<{ labels: Map<string, string>; raw: Uint8Array }>): Uint8Array {
-  const series = profiles.map((p) => ({
-    labels: [...p.labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => ({ name, value })),
+  const w = new ProtoWriter(profiles.reduce((n, p) => n + p.raw.length + 64 * (p.labels.size + 1), 64));
+  for (const p of profiles) {
+    w.key(PUSH_SERIES, LEN).fork();
+    const labels = [...p.labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [name, value] of labels) {
+      w.key(SERIES_LABELS, LEN).fork();
+      if (name !== '') w.key(LABEL_NAME, LEN).string(name);
+      if (value !== '') w.key(LABEL_VALUE, LEN).string(value);
+      w.ldelim();
+    }
+    w.key(SERIES_SAMPLES, LEN).fork();
+    if (p.raw.length > 0) w.key(SAMPLE_RAW_PROFILE, LEN).bytes(p.raw);
     // The ID only appears in server logs; a fresh UUID per profile identifies retries there.
-    samples: [{ rawProfile: p.raw, ID: randomUUID() }],
-  }));
-  return push.v1.PushRequest.encode({ series }).finish();
+    w.key(SAMPLE_ID, LEN).string(randomUUID());
+    w.ldelim();
+    w.ldelim();
+  }
+  return w.finish();
 }
 
 /**

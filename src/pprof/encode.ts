@@ -1,4 +1,4 @@
-import { Writer } from 'protobufjs/minimal';
+import { ProtoWriter as Writer } from './proto-writer';
 import type { Label, Line, Location, Mapping, Profile, PprofFunction, Sample, ValueType } from './model';
 import * as t from './wire-tags';
 
@@ -31,7 +31,7 @@ class StringTable {
  * Synchronous and CPU-bound: see `encodeGzip` for the full pipeline.
  */
 export function encode(p: Profile): Uint8Array {
-  const w = Writer.create();
+  const w = new Writer(initialSize(p));
   const st = new StringTable();
   for (const vt of p.sampleTypes) writeValueType(w, t.tagProfile_SampleType, vt, st);
   for (const s of p.samples) writeSample(w, s, st);
@@ -47,12 +47,12 @@ export function encode(p: Profile): Uint8Array {
 function writeHeader(w: Writer, p: Profile, st: StringTable): void {
   varintOpt(w, t.tagProfile_DropFrames, p.dropFrames ? st.of(p.dropFrames) : 0);
   varintOpt(w, t.tagProfile_KeepFrames, p.keepFrames ? st.of(p.keepFrames) : 0);
-  if (p.timeNanos !== 0n) w.uint32(fieldKey(t.tagProfile_TimeNanos, VARINT)).int64(bigintToLong(p.timeNanos));
+  if (p.timeNanos !== 0n) w.uint32(fieldKey(t.tagProfile_TimeNanos, VARINT)).bigint(p.timeNanos);
   varintOpt(w, t.tagProfile_DurationNanos, p.durationNanos);
   if (p.periodType) writeValueType(w, t.tagProfile_PeriodType, p.periodType, st);
   varintOpt(w, t.tagProfile_Period, p.period);
   if (p.comments.length > 0) {
-    w.uint32(fieldKey(t.tagProfile_Comment, LEN)).uint32s(p.comments.map((c) => st.of(c)));
+    w.uint32(fieldKey(t.tagProfile_Comment, LEN)).packed(p.comments.map((c) => st.of(c)));
   }
   varintOpt(w, t.tagProfile_DefaultSampleType, p.defaultSampleType ? st.of(p.defaultSampleType) : 0);
   varintOpt(w, t.tagProfile_DocUrl, p.docUrl ? st.of(p.docUrl) : 0);
@@ -72,27 +72,28 @@ const KEY_SAMPLE_LABEL = fieldKey(t.tagSample_Label, LEN);
 
 function writeSample(w: Writer, s: Sample, st: StringTable): void {
   w.uint32(KEY_SAMPLE).fork();
-  if (s.locationIds.length > 0) {
-    w.uint32(KEY_SAMPLE_LOCATION);
-    if (allUint32(s.locationIds)) w.uint32s(s.locationIds);
-    else w.uint64s(s.locationIds);
-  }
+  if (s.locationIds.length > 0) w.uint32(KEY_SAMPLE_LOCATION).packed(s.locationIds);
   if (s.values.length > 0) {
     w.uint32(KEY_SAMPLE_VALUE);
-    if (allUint32(s.values)) w.uint32s(s.values);
-    else w.int64s(s.values.map(Math.round));
+    if (allIntegers(s.values)) w.packed(s.values);
+    else w.packed(s.values.map(Math.round));
   }
   for (const l of s.labels) writeLabel(w, l, st);
   w.ldelim();
 }
 
-/** True when every value is an integer in [0, 2^32): the fast 32-bit varint path applies. */
-function allUint32(values: readonly number[]): boolean {
+/** True when every value is an integer (the common case: no rounded copy is needed). */
+function allIntegers(values: readonly number[]): boolean {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!(v >= 0 && v < TWO_32) || v !== Math.floor(v)) return false;
+    if (v !== Math.floor(v)) return false;
   }
   return true;
+}
+
+/** A first guess at the encoded size, so the buffer rarely grows: ~24 bytes per record. */
+function initialSize(p: Profile): number {
+  return Math.max(4096, 24 * (p.samples.length + p.locations.length + p.functions.length));
 }
 
 function writeLabel(w: Writer, l: Label, st: StringTable): void {
@@ -162,10 +163,4 @@ function varintOpt(w: Writer, field: number, v: number): void {
 
 function boolOpt(w: Writer, field: number, v: boolean): void {
   if (v) w.uint32(field << 3).uint32(1);
-}
-
-/** protobufjs takes 64-bit values as `{low, high}` pairs; bigint is not understood natively. */
-function bigintToLong(v: bigint): { low: number; high: number; unsigned: boolean } {
-  const u = BigInt.asUintN(64, v);
-  return { low: Number(u & 0xffffffffn) | 0, high: Number(u >> 32n) | 0, unsigned: false };
 }

@@ -1,9 +1,9 @@
 /**
- * What `require('otelprof')` costs a process that uses only part of it: the exporters (with their
- * generated protobuf code), the generated pprof decoder (only reading profiles needs it) and the
- * source-map library load when they are first needed, not with the package (source-map only for
- * files that have maps: test/sampler/collection-warm-up); uploads go through `node:http` and
- * never load undici (8.5-16 MB of RSS).
+ * What `require('otelprof')` costs a process that uses only part of it. Load on first use: the
+ * exporters; the generated pprof decoder, and protobufjs with it (only reading profiles needs
+ * them: pprof and the Pyroscope Push body are written by otelprof's own writer); the source-map
+ * library (only for apps whose files have maps: test/sampler/collection-warm-up). Uploads go
+ * through `node:http` and never load undici (8.5-16 MB of RSS).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,7 @@ beforeAll(async () => {
       otlpExporter: loaded('/exporters/otlp/'),
       fileExporter: loaded('/exporters/file/'),
       pprofDecoder: loaded('/proto/generated/profile'),
+      protobufjs: loaded('/node_modules/protobufjs/'),
     });
     (async () => {
       const otelprof = require('otelprof');
@@ -46,7 +47,7 @@ test('the exporters and source-map load only when used; undici never', async () 
   const res = await runNode(project, ['lazy.cjs', dir]);
   expect(res.stderr).toBe('');
   const out = JSON.parse(res.stdout.trim().split('\n').pop() ?? '') as Record<string, Record<string, boolean>>;
-  expect(out.afterRequire).toEqual({ undici: false, sourceMap: false, pyroscopeExporter: false, otlpExporter: false, fileExporter: false, pprofDecoder: false });
-  expect(out.withFileExporter).toEqual({ undici: false, sourceMap: false, pyroscopeExporter: false, otlpExporter: false, fileExporter: true, pprofDecoder: false });
-  expect(out.withPyroscopeExporter).toMatchObject({ undici: false, pyroscopeExporter: true, otlpExporter: false, pprofDecoder: false });
+  expect(out.afterRequire).toEqual({ undici: false, sourceMap: false, pyroscopeExporter: false, otlpExporter: false, fileExporter: false, pprofDecoder: false, protobufjs: false });
+  expect(out.withFileExporter).toEqual({ undici: false, sourceMap: false, pyroscopeExporter: false, otlpExporter: false, fileExporter: true, pprofDecoder: false, protobufjs: false });
+  expect(out.withPyroscopeExporter).toMatchObject({ undici: false, pyroscopeExporter: true, otlpExporter: false, pprofDecoder: false, protobufjs: false });
 });
