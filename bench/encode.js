@@ -201,7 +201,7 @@ function report({ a, med, gz, encodeOnly, rawLen, runs }) {
     '',
     `Total ratio pprof-format / otelprof: ${ratio.toFixed(2)}x.`,
     '',
-    `Encode step alone on prebuilt profiles (median ms): otelprof \`encode\` (protobufjs Writer driven by hand) ${fmt(encodeOnly.ours)},` +
+    `Encode step alone on prebuilt profiles (median ms): otelprof \`encode\` (its own writer, driven by hand; protobufjs's Writer before 2026-12-05) ${fmt(encodeOnly.ours)},` +
       ` pprof-format \`Profile.encode\` ${fmt(encodeOnly.pf)}, pbjs static code \`Profile.encode(msg).finish()\` incl. building the message objects ${fmt(encodeOnly.gen)}.`,
     '',
     '| gzip of the encoded profile (median ms) | level 1 (BestSpeed) | level 6 (default) |',

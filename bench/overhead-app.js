@@ -14,6 +14,9 @@
  *           `full`            startProfiling(): all default types (cpu, wall, heap), the scheduler,
  *                             the Pyroscope Push exporter, period FLUSH_MILLIS
  *           `pyroscope`       @pyroscope/nodejs: wall 100 Hz with CPU time + heap, flush FLUSH_MILLIS
+ * Diagnostics (off by default): OTELPROF_PARTS=cpu|heap|none runs the `otelprof` variant with
+ * only that sampler (empty profiles for the rest); TRACE_GAPS=1 prints what lines up with the
+ * longest loop gaps of the first collection window (bench/gap-trace.js).
  */
 'use strict';
 const fs = require('node:fs');
@@ -23,6 +26,7 @@ const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
 // OTELPROF_DIST: the node_modules copy bench/overhead.js makes (bench/installed-copy.js).
 const DIST = process.env.OTELPROF_DIST ?? `${__dirname}/../dist`;
 const dist = (p) => require(`${DIST}/src/${p}`);
+const { gapTrace } = require('./gap-trace');
 
 const [workload, variant, sinkPortArg, arg] = process.argv.slice(2);
 // Labels on every unit/request only where otelprof carries them: the baseline and the peer do
@@ -99,17 +103,28 @@ function post(body) {
   });
 }
 
+/** Stands in for the CPU window when OTELPROF_PARTS leaves it out: every rotation is empty. */
+function emptyCpuWindow() {
+  const empty = () => ({ samples: [], startNanos: 0n, endNanos: 1n, intervalNanos: 10_000_000, hasCpuTime: true, backend: 'native' });
+  return { rotate: empty, close: empty };
+}
+
 /** The core sampler collected by hand: rotate, build, encode, gzip, upload (the scheduler's steps, without it). */
 function startOtelprof(withLabels) {
   const { encode, gzip } = dist('pprof');
   const { buildCpuProfile, buildHeapProfile, openCpuWindow, startHeapSampler, takeHeapSnapshot, warmUpCollections } = dist('sampler');
   const { yieldToEventLoop } = dist('pprof');
   if (withLabels) dist('profiles').enableLabelSampleContexts();
-  const w = openCpuWindow({ hz: 100 });
-  startHeapSampler();
+  // OTELPROF_PARTS (diagnostic): `cpu`, `heap`, both (default) or `none`; a left-out sampler is
+  // replaced by an empty profile, so the collection (build, encode, gzip, upload) still runs.
+  const parts = (process.env.OTELPROF_PARTS ?? 'cpu,heap').split(',');
+  const w = parts.includes('cpu') ? openCpuWindow({ hz: 100 }) : emptyCpuWindow();
+  if (parts.includes('heap')) startHeapSampler();
   // As startProfiling() does.
   warmUpCollections();
+  const { mark } = gapTrace(WINDOW_TAIL_MILLIS);
   const collect = async () => {
+    mark('start');
     // The scheduler's steps: rotate the CPU window; read the heap one turn later; build each
     // profile (in 2 ms slices); encode; gzip on the threadpool. Rotate and heap read are timed
     // as one step (an upper bound on either stall); the builds contain awaits, so their times
@@ -118,25 +133,40 @@ function startOtelprof(withLabels) {
     let t = performance.now();
     const raw = w.rotate();
     const rotateMillis = performance.now() - t;
+    mark('rotated');
     await yieldToEventLoop();
+    mark('heap<');
     t = performance.now();
-    const snap = takeHeapSnapshot();
+    const snap = parts.includes('heap') ? takeHeapSnapshot() : { mode: 'heap', intervalBytes: 524288, timeNanos: 0n, hasInuse: true, records: [] };
+    mark('heap>');
     steps.push(Math.max(rotateMillis, performance.now() - t));
     t = performance.now();
     const cpu = await buildCpuProfile(raw, 'cpu');
+    mark('cpubuilt');
     steps.push(performance.now() - t);
     t = performance.now();
     const heap = await buildHeapProfile(snap, 'heap');
+    mark('heapbuilt');
     steps.push(performance.now() - t);
     t = performance.now();
+    mark('enc1<');
     const cpuRaw = encode(cpu);
+    mark('enc1>');
     const encodeCpuMillis = performance.now() - t;
     await yieldToEventLoop(); // the exporters encode one profile per turn
     t = performance.now();
+    mark('enc2<');
     const heapRaw = encode(heap);
+    mark('enc2>');
     steps.push(Math.max(encodeCpuMillis, performance.now() - t));
-    await post(await gzip(cpuRaw));
-    await post(await gzip(heapRaw));
+    const g1 = await gzip(cpuRaw);
+    mark('gz1');
+    await post(g1);
+    mark('post1');
+    const g2 = await gzip(heapRaw);
+    mark('gz2');
+    await post(g2);
+    mark('post2');
     // Only the synchronous steps are stalls (the builds are sliced: see above).
     collectStalls.push(Math.max(steps[0], steps[3]));
     steps.forEach((v, i) => { stepMax[i] = Math.max(stepMax[i], v); });

@@ -102,8 +102,8 @@ function table(w, results, periodMillis) {
   const baseMed = (k) => median(base.map((x) => x[k]));
   const lines = [
     `| variant | CPU µs / ${perWork} | CPU vs baseline, paired median (min–max) | fastest-run ratio | ${w === 'http' ? 'p99 ms | p99 vs baseline | req/s | ' : ''}` +
-      `max RSS MB | RSS − baseline MB | extra main-thread ms per ${periodMillis / 1000} s period | longest timed collection step ms (after the 1st) | longest loop delay in collection windows ms | collections per run |`,
-    `|---|---|---|---|${w === 'http' ? '---|---|---|' : ''}---|---|---|---|---|---|`,
+      `max RSS MB | RSS − baseline MB | of which anonymous / file-backed MB | extra main-thread ms per ${periodMillis / 1000} s period | longest timed collection step ms (after the 1st) | longest loop delay in collection windows ms (in windows after the 1st) | collections per run |`,
+    `|---|---|---|---|${w === 'http' ? '---|---|---|' : ''}---|---|---|---|---|---|---|`,
   ];
   for (const v of VARIANTS[w]) {
     const xs = results[`${w}/${v}`];
@@ -120,8 +120,11 @@ function table(w, results, periodMillis) {
     const mainPerPeriod = v === 'baseline' ? NaN
       : median(xs.map((x, i) => ((x.mainThreadMillis / x.work - base[i].mainThreadMillis / base[i].work) * x.work) / (x.wallMillis / periodMillis)));
     const stall = v === 'baseline' ? '-' : `${f(med('maxCollectStallMillis'))} (${f(med('maxCollectStallAfterFirstMillis'))})`;
-    lines.push(`| ${v} | ${f(med(key))} | ${paired} | ${f(fastest, 3)} | ${httpCols}${f(med('maxRssMB'))} | ${f(med('maxRssMB') - baseMed('maxRssMB'))} | ` +
-      `${f(mainPerPeriod, 0)} | ${stall} | ${f(med('maxWindowDelayMillis'))} | ${f(med('periods'))} |`);
+    // Peaks of RssAnon and RssFile (file-backed pages are mostly the node binary's code, shared
+    // with other processes); recorded since 2026-12-05.
+    const split = `${f(med('maxRssAnonMB') - baseMed('maxRssAnonMB'))} / ${f(med('maxRssFileMB') - baseMed('maxRssFileMB'))}`;
+    lines.push(`| ${v} | ${f(med(key))} | ${paired} | ${f(fastest, 3)} | ${httpCols}${f(med('maxRssMB'))} | ${f(med('maxRssMB') - baseMed('maxRssMB'))} | ${split} | ` +
+      `${f(mainPerPeriod, 0)} | ${stall} | ${f(med('maxWindowDelayMillis'))} (${f(med('maxWindowDelayAfterFirstMillis'))}) | ${f(med('periods'))} |`);
   }
   return lines.join('\n');
 }

@@ -53,10 +53,11 @@ function storage(create: boolean): AsyncLocalStorage<Installed> | undefined {
  * The labels of the running code, or `undefined` when it has none: labels installed by
  * {@link runWithLabels} / {@link setContextLabels} combined with those of `context.active()` (see
  * the file comment for the rule). Cheap (two store reads; merges are cached), and the same
- * contexts always yield the same `LabelSet` object, so callers may key caches on it.
+ * contexts always yield the same `LabelSet` object, so callers may key caches on it. Pass
+ * `activeContext` when `context.active()` was just read (the sampler's bridge, per callback).
  */
-export function currentLabels(): LabelSet | undefined {
-  const active = labelsOf(context.active());
+export function currentLabels(activeContext?: Context): LabelSet | undefined {
+  const active = labelsOf(activeContext ?? context.active());
   const installed = storageRef !== undefined ? storageRef.getStore() : storage(false)?.getStore();
   let result: LabelSet | undefined;
   if (installed === undefined || installed.labels === active) result = active;

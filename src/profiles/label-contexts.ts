@@ -42,8 +42,8 @@ function valueOf(set: LabelSet): LabelsValue {
 }
 
 const labelsSource: SampleContextSource<LabelsValue> = {
-  current() {
-    const set = currentLabels();
+  current(active) {
+    const set = currentLabels(active);
     return set === undefined ? undefined : valueOf(set);
   },
   labels: (value) => value.labels,
