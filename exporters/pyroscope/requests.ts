@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ProtoWriter } from '../../src/pprof/proto-writer';
+import { wireBytes as LEN } from '../../src/pprof/wire-tags';
 import type { Profile } from '../../src/pprof/model';
 import { InvalidArgumentError } from '../../src/errors';
 import type { ProfileBatch, TypedProfile } from '../types';
@@ -51,7 +52,6 @@ const LABEL_NAME = 1; // LabelPair.name
 const LABEL_VALUE = 2; // LabelPair.value
 const SAMPLE_RAW_PROFILE = 1; // RawSample.raw_profile
 const SAMPLE_ID = 2; // RawSample.ID
-const LEN = 2;
 
 /**
  * The protobuf body of one Push call: one series per profile, labels sorted by name. Written with

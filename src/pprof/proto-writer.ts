@@ -3,13 +3,14 @@
  * strings, bytes, packed repeated varints and nested messages, written straight into one growing
  * buffer. A nested message's length is not known until it ends: one byte is reserved for it,
  * and only a message of 128 bytes or more moves right to make room for a longer length (instead
- * of keeping a list of pending operations, as protobufjs does). Loading protobufjs's writer (with long.js) cost more RSS than the
- * whole encoder, and every write allocated an operation object (bench/RESULTS.md, "Third pass").
+ * of keeping a list of pending operations, as protobufjs does). Loading protobufjs (with
+ * long.js) cost a profiling process 4-5 MB of RSS, and every write of its `Writer` allocated an
+ * operation object (bench/RESULTS.md, "Third pass").
  */
 
+import { fieldKey } from './wire-tags';
+
 const TWO_32 = 4294967296;
-const WIRE_VARINT = 0;
-const WIRE_BYTES = 2;
 
 export class ProtoWriter {
   private _buf: Buffer;
@@ -21,14 +22,9 @@ export class ProtoWriter {
     this._buf = Buffer.allocUnsafe(initialBytes);
   }
 
-  /** Bytes written so far. */
-  get length(): number {
-    return this._pos;
-  }
-
   /** A field key: field number and wire type. */
   key(field: number, wireType: number): this {
-    return this.uint32(((field << 3) | wireType) >>> 0);
+    return this.uint32(fieldKey(field, wireType));
   }
 
   /** An unsigned varint of a value in [0, 2^32). */
@@ -213,5 +209,3 @@ function varintSize(v: number): number {
   if (v < 0x10000000) return 4;
   return 5;
 }
-
-export { WIRE_BYTES, WIRE_VARINT };
