@@ -30,14 +30,7 @@ export class ProtoWriter {
   /** An unsigned varint of a value in [0, 2^32). */
   uint32(v: number): this {
     this._ensure(5);
-    const b = this._buf;
-    let p = this._pos;
-    while (v > 127) {
-      b[p++] = (v & 127) | 128;
-      v >>>= 7;
-    }
-    b[p++] = v;
-    this._pos = p;
+    this._pos = putVarint32(this._buf, this._pos, v);
     return this;
   }
 
@@ -107,13 +100,9 @@ export class ProtoWriter {
     const start = this._pos + 1;
     let p = start;
     for (let i = 0; i < values.length; i++) {
-      let v = values[i];
+      const v = values[i];
       if (!(v >= 0 && v < TWO_32 && v >>> 0 === v)) return this._packedAny(values);
-      while (v > 127) {
-        b[p++] = (v & 127) | 128;
-        v >>>= 7;
-      }
-      b[p++] = v;
+      p = putVarint32(b, p, v);
     }
     this._pos = p;
     this._open.push(start);
@@ -153,13 +142,7 @@ export class ProtoWriter {
     this._ensure(extra);
     const buf = this._buf;
     buf.copyWithin(start + extra, start, this._pos);
-    let p = start - 1;
-    let v = len;
-    while (v > 127) {
-      buf[p++] = (v & 127) | 128;
-      v >>>= 7;
-    }
-    buf[p] = v;
+    putVarint32(buf, start - 1, len);
     this._pos += extra;
     return this;
   }
@@ -178,6 +161,16 @@ export class ProtoWriter {
     this._buf.copy(next, 0, 0, this._pos);
     this._buf = next;
   }
+}
+
+/** Writes the varint of `v` in [0, 2^32) at `p` (room already ensured); returns the next offset. */
+function putVarint32(b: Buffer, p: number, v: number): number {
+  while (v > 127) {
+    b[p++] = (v & 127) | 128;
+    v >>>= 7;
+  }
+  b[p++] = v;
+  return p;
 }
 
 /** Bytes `int64(v)` writes. */

@@ -1,10 +1,9 @@
 /**
  * The first collection of a process pays one-time costs that later ones do not: compiling the
  * source-map library and its WebAssembly (when the app's files have maps), and the first
- * (interpreted) runs of the builders and the encoder. Measured
- * inside that collection they were single stalls of 5-15 ms. Continuous profiling pays them
- * right after it starts instead, in separate event-loop turns; the first real collection then
- * runs warm code.
+ * (interpreted) runs of the builders and the encoder. Measured inside that collection they were
+ * single stalls of 5-15 ms. Continuous profiling pays them right after it starts instead, in
+ * separate event-loop turns; the first real collection then runs warm code.
  */
 import { encode, gzip, yieldToEventLoop } from '../pprof';
 import type { StackFrame } from '../pprof/model';
