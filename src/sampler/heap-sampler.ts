@@ -146,19 +146,49 @@ function startInspector(mode: HeapMode, intervalBytes: number, stackDepth: numbe
   });
 }
 
-function fold(acc: Map<string, RawHeapRecord>, fresh: RawHeapRecord[]): RawHeapRecord[] {
+/**
+ * Most distinct stacks the `allocs` view keeps across reads. Code that generates functions without
+ * end would otherwise grow the folded table forever; allocations at further stacks are summed
+ * into one record under {@link OVERFLOW_FRAME_NAME}, so totals stay right and the loss is visible.
+ */
+export const MAX_ALLOCS_STACKS = 20_000;
+/** Function name of the one frame allocations beyond {@link MAX_ALLOCS_STACKS} are summed under. */
+export const OVERFLOW_FRAME_NAME = `(otelprof: allocation stacks beyond ${MAX_ALLOCS_STACKS}, summed)`;
+const OVERFLOW_KEY = '\u0000overflow';
+
+/**
+ * Folds one read into the running `allocs` table (exported for tests): allocation counts add up,
+ * in-use counts are the latest read's. At most `maxStacks` stacks plus the overflow record.
+ */
+export function fold(acc: Map<string, RawHeapRecord>, fresh: readonly RawHeapRecord[], maxStacks = MAX_ALLOCS_STACKS): RawHeapRecord[] {
+  const overflowBefore = acc.get(OVERFLOW_KEY);
+  // The overflow record's in-use part is this read's sum, as for every other stack.
+  if (overflowBefore !== undefined) acc.set(OVERFLOW_KEY, { ...overflowBefore, inuseObjects: 0, inuseBytes: 0 });
   for (const r of fresh) {
-    const key = stackKey(r.stack);
+    let key = stackKey(r.stack);
+    let stack = r.stack;
+    if (!acc.has(key) && acc.size - (acc.has(OVERFLOW_KEY) ? 1 : 0) >= maxStacks) {
+      key = OVERFLOW_KEY;
+      stack = overflowStack();
+    }
     const prev = acc.get(key);
-    acc.set(key, prev === undefined ? r : {
-      stack: r.stack,
-      inuseObjects: r.inuseObjects,
-      inuseBytes: r.inuseBytes,
-      allocObjects: prev.allocObjects + r.allocObjects,
-      allocBytes: prev.allocBytes + r.allocBytes,
+    // The overflow record sums several stacks of one read, so its in-use part adds up too.
+    const inuse = key === OVERFLOW_KEY ? prev : undefined;
+    acc.set(key, {
+      stack,
+      inuseObjects: (inuse?.inuseObjects ?? 0) + r.inuseObjects,
+      inuseBytes: (inuse?.inuseBytes ?? 0) + r.inuseBytes,
+      allocObjects: (prev?.allocObjects ?? 0) + r.allocObjects,
+      allocBytes: (prev?.allocBytes ?? 0) + r.allocBytes,
     });
   }
   return [...acc.values()];
+}
+
+let overflow: readonly StackFrame[] | undefined;
+function overflowStack(): readonly StackFrame[] {
+  overflow ??= Object.freeze([internFrame(OVERFLOW_FRAME_NAME, '', 0, 0)]);
+  return overflow;
 }
 
 function stackKey(stack: readonly StackFrame[]): string {
