@@ -14,7 +14,8 @@
  *           `full`            startProfiling(): all default types (cpu, wall, heap), the scheduler,
  *                             the Pyroscope Push exporter, period FLUSH_MILLIS
  *           `pyroscope`       @pyroscope/nodejs: wall 100 Hz with CPU time + heap, flush FLUSH_MILLIS
- * Diagnostics (off by default): OTELPROF_PARTS=cpu|heap|none runs the `otelprof` variant with
+ * Diagnostics (off by default): variants `otelprof-cpu` / `otelprof-heap` (one sampler each, the
+ * other profile empty); OTELPROF_PARTS=cpu|heap|none runs the `otelprof` variant with
  * only that sampler (empty profiles for the rest); TRACE_GAPS=1 prints what lines up with the
  * longest loop gaps of the first collection window (bench/gap-trace.js).
  */
@@ -122,14 +123,14 @@ function emptyCpuWindow() {
 }
 
 /** The core sampler collected by hand: rotate, build, encode, gzip, upload (the scheduler's steps, without it). */
-function startOtelprof(withLabels) {
+function startOtelprof(withLabels, onlyParts) {
   const { encode, gzip } = dist('pprof');
   const { buildCpuProfile, buildHeapProfile, openCpuWindow, startHeapSampler, takeHeapSnapshot, warmUpCollections } = dist('sampler');
   const { yieldToEventLoop } = dist('pprof');
   if (withLabels) dist('profiles').enableLabelSampleContexts();
   // OTELPROF_PARTS (diagnostic): `cpu`, `heap`, both (default) or `none`; a left-out sampler is
   // replaced by an empty profile, so the collection (build, encode, gzip, upload) still runs.
-  const parts = (process.env.OTELPROF_PARTS ?? 'cpu,heap').split(',');
+  const parts = (onlyParts ?? process.env.OTELPROF_PARTS ?? 'cpu,heap').split(',');
   const w = parts.includes('cpu') ? openCpuWindow({ hz: 100 }) : emptyCpuWindow();
   if (parts.includes('heap')) startHeapSampler();
   // As startProfiling() does.
@@ -318,6 +319,8 @@ async function main() {
   const eld = monitorEventLoopDelay({ resolution: 1 });
   const starters = {
     baseline: startBaselineWindows, otelprof: () => startOtelprof(false), 'otelprof-labels': () => startOtelprof(true),
+    // Diagnostic variants (not in the default sets): one sampler each, interleaved with the others.
+    'otelprof-cpu': () => startOtelprof(false, 'cpu'), 'otelprof-heap': () => startOtelprof(false, 'heap'),
     full: startFull, pyroscope: startPyroscope,
   };
   if (!starters[variant]) throw new Error(`unknown variant ${variant}`);
