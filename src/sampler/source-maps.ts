@@ -54,7 +54,8 @@ export function mapFrame(frame: StackFrame): StackFrame {
   return out;
 }
 
-function isMappable(file: string): boolean {
+/** Files source maps apply to: the app's own JavaScript, not Node's or node_modules'. */
+export function isMappable(file: string): boolean {
   return file !== '' && !file.startsWith('node:') && !file.includes('/node_modules/') && /\.[cm]?js$/.test(file);
 }
 

@@ -9,7 +9,7 @@ import { encode, gzip, yieldToEventLoop } from '../pprof';
 import type { StackFrame } from '../pprof/model';
 import { buildCpuProfile } from './cpu-profile';
 import { buildHeapProfile } from './heap-profile';
-import { anyHasSourceMap, warmUpSourceMaps } from './source-maps';
+import { anyHasSourceMap, isMappable, warmUpSourceMaps } from './source-maps';
 import type { RawCpuWindow, RawHeapSnapshot } from './types';
 
 const KEY = Symbol.for('otelprof.sampler.warmedUp');
@@ -31,14 +31,14 @@ export function warmUpCollections(): void {
 const WARM_UP_FILES = 64;
 
 /**
- * The app's own CommonJS files loaded so far (not node_modules, which source maps skip). The
- * source-map library (1-2 MB of RSS) is warmed only when one of them has a map.
+ * The app's CommonJS files loaded so far that source maps apply to (the same rule as mapping
+ * itself). The source-map library (1-2 MB of RSS) is warmed only when one of them has a map.
  */
 function loadedAppFiles(): string[] {
   const out: string[] = [];
   for (const file of Object.keys(require.cache)) {
     if (out.length === WARM_UP_FILES) break;
-    if (!/[\\/]node_modules[\\/]/.test(file)) out.push(file);
+    if (isMappable(file)) out.push(file);
   }
   return out;
 }
