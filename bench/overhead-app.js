@@ -18,6 +18,10 @@
  * other profile empty); OTELPROF_PARTS=cpu|heap|none runs the `otelprof` variant with
  * only that sampler (empty profiles for the rest); TRACE_GAPS=1 prints what lines up with the
  * longest loop gaps of the first collection window (bench/gap-trace.js).
+ * Parameters (for bench/overhead-parts.js, which scales one cost up to measure it): a variant may
+ * end in `@k=v:k=v...` with `hz` (CPU sampling rate, default 100), `heap` (heap sampling interval in
+ * bytes, default 524288) and `flush` (collection period in ms, 0 = no collection during the run;
+ * default FLUSH_MILLIS), e.g. `otelprof-cpu@hz=2000:flush=0` (`:`, as the variant lists are comma-separated).
  */
 'use strict';
 const fs = require('node:fs');
@@ -29,7 +33,13 @@ const DIST = process.env.OTELPROF_DIST ?? `${__dirname}/../dist`;
 const dist = (p) => require(`${DIST}/src/${p}`);
 const { gapTrace } = require('./gap-trace');
 
-const [workload, variant, sinkPortArg, arg] = process.argv.slice(2);
+const [workload, variantArg, sinkPortArg, arg] = process.argv.slice(2);
+const [variant, paramText = ''] = variantArg.split('@');
+const params = Object.fromEntries(paramText.split(':').filter(Boolean).map((kv) => {
+  const [k, v] = kv.split('=');
+  if (!['hz', 'heap', 'flush'].includes(k) || !Number.isInteger(Number(v))) throw new Error(`bad variant parameter ${kv} in ${variantArg}`);
+  return [k, Number(v)];
+}));
 // Labels on every unit/request only where otelprof carries them: the baseline and the peer do
 // not load otelprof at all, so their RSS and CPU hold nothing of it.
 const LABELED = variant === 'otelprof-labels' || variant === 'full';
@@ -37,7 +47,7 @@ const { labels, runWithLabels } = LABELED ? dist('index') : {};
 /** Runs `fn` under the label `key=value` in the labeled variants, plainly in the others. */
 const labeled = LABELED ? (key, value, fn) => runWithLabels(labels(key, value), fn) : (_key, _value, fn) => fn();
 const sinkPort = Number(sinkPortArg);
-const FLUSH_MILLIS = Number(process.env.FLUSH_MILLIS ?? 10000);
+const FLUSH_MILLIS = params.flush ?? Number(process.env.FLUSH_MILLIS ?? 10000);
 /** How long after a collection starts the loop delay is watched (collection + upload fit in it). */
 const WINDOW_TAIL_MILLIS = 1000;
 
@@ -57,6 +67,34 @@ function mainThreadCpuNanos() {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * On-CPU ms of each thread of this process by thread name (V8's profiler thread is
+ * `v8:ProfEvntProc`, the threadpool `libuv-worker`, V8's helpers `V8Worker`), from schedstat.
+ */
+function threadCpuByName() {
+  const out = {};
+  try {
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      try {
+        const name = fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+        const ns = Number(fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+        const key = tid === String(process.pid) ? 'main' : name;
+        out[key] = (out[key] ?? 0) + ns / 1e6;
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+  } catch {
+    // No procfs.
+  }
+  return out;
+}
+/** Per-name difference of two threadCpuByName() readings (threads that ended are lost: a lower bound). */
+function threadCpuSince(before) {
+  const now = threadCpuByName();
+  return Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - (before[k] ?? 0)]));
 }
 
 /** RssAnon / RssFile in MB from /proc/self/status: file-backed pages are mostly the node binary's code, shared between processes. */
@@ -131,8 +169,8 @@ function startOtelprof(withLabels, onlyParts) {
   // OTELPROF_PARTS (diagnostic): `cpu`, `heap`, both (default) or `none`; a left-out sampler is
   // replaced by an empty profile, so the collection (build, encode, gzip, upload) still runs.
   const parts = (onlyParts ?? process.env.OTELPROF_PARTS ?? 'cpu,heap').split(',');
-  const w = parts.includes('cpu') ? openCpuWindow({ hz: 100 }) : emptyCpuWindow();
-  if (parts.includes('heap')) startHeapSampler();
+  const w = parts.includes('cpu') ? openCpuWindow({ hz: params.hz ?? 100 }) : emptyCpuWindow();
+  if (parts.includes('heap')) startHeapSampler({ intervalBytes: params.heap ?? 524288 });
   // As startProfiling() does.
   warmUpCollections();
   const { mark } = gapTrace(WINDOW_TAIL_MILLIS);
@@ -185,8 +223,9 @@ function startOtelprof(withLabels, onlyParts) {
     steps.forEach((v, i) => { stepMax[i] = Math.max(stepMax[i], v); });
     periods++;
   };
-  const timer = setInterval(() => watchWindow(collect()), FLUSH_MILLIS);
-  timer.unref();
+  // flush=0: sample only, collect nothing while the app runs (the cost of sampling alone).
+  const timer = FLUSH_MILLIS > 0 ? setInterval(() => watchWindow(collect()), FLUSH_MILLIS) : undefined;
+  timer?.unref();
   return async () => {
     clearInterval(timer);
     w.close();
@@ -268,6 +307,7 @@ async function runCpu(units) {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const m0 = mainThreadCpuNanos();
+  const th0 = threadCpuByName();
   let acc = 0;
   for (let i = 0; i < units; i++) {
     acc += await labeled('unit', String(i % 8), () => unitOfWork(i));
@@ -275,7 +315,7 @@ async function runCpu(units) {
   }
   const cpu = process.cpuUsage(c0);
   return {
-    cpuMicrosPerUnit: (cpu.user + cpu.system) / units, work: units, mainThreadMillis: (mainThreadCpuNanos() - m0) / 1e6,
+    cpuMicrosPerUnit: (cpu.user + cpu.system) / units, work: units, mainThreadMillis: (mainThreadCpuNanos() - m0) / 1e6, threadCpuMillis: threadCpuSince(th0),
     wallMillis: performance.now() - t0, checksum: acc > 0 ? 1 : 0,
   };
 }
@@ -285,11 +325,13 @@ function runHttp() {
     let served = 0;
     let c0 = process.cpuUsage();
     let m0 = mainThreadCpuNanos();
+    let th0 = threadCpuByName();
     let t0 = performance.now();
     const server = http.createServer((req, res) => {
       if (req.url === '/start') {
         c0 = process.cpuUsage();
         m0 = mainThreadCpuNanos();
+        th0 = threadCpuByName();
         t0 = performance.now();
         served = 0;
         res.end('ok');
@@ -300,7 +342,7 @@ function runHttp() {
         const main = (mainThreadCpuNanos() - m0) / 1e6;
         res.end('ok');
         server.close();
-        resolve({ cpuMicrosPerRequest: (cpu.user + cpu.system) / Math.max(1, served), work: served, mainThreadMillis: main, wallMillis: performance.now() - t0 });
+        resolve({ cpuMicrosPerRequest: (cpu.user + cpu.system) / Math.max(1, served), work: served, mainThreadMillis: main, threadCpuMillis: threadCpuSince(th0), wallMillis: performance.now() - t0 });
         return;
       }
       labeled('route', '/work', async () => {

@@ -32,6 +32,9 @@ const cpuUnits = String(process.argv[3] ?? 1200000);
 const requests = String(process.argv[4] ?? 960000);
 const concurrency = String(process.argv[5] ?? 16);
 const flushMillis = process.env.FLUSH_MILLIS ?? '10000';
+// HTTP_RATE (requests per second): open-loop load at that rate instead of saturating the server
+// (bench/overhead-load.js); 0 = closed loop, the default.
+const httpRate = String(Number(process.env.HTTP_RATE ?? 0) || 0);
 const VARIANTS = {
   cpu: (process.env.CPU_VARIANTS ?? 'baseline,otelprof,otelprof-labels,full,pyroscope').split(','),
   http: (process.env.HTTP_VARIANTS ?? 'baseline,otelprof,full,pyroscope').split(','),
@@ -77,7 +80,7 @@ function runApp(workload, variant, port, arg, onPort) {
 
 function load(port) {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(__dirname, 'overhead-load.js'), String(port), requests, concurrency], (err, stdout) => {
+    execFile(process.execPath, [join(__dirname, 'overhead-load.js'), String(port), requests, concurrency, httpRate], (err, stdout) => {
       if (err) reject(err);
       else resolve(JSON.parse(stdout.trim()));
     });
@@ -166,7 +169,8 @@ if (process.argv[2] === '--report') {
   const out = [
     `Node ${process.versions.node}, ${os.cpus().length} CPUs (${cpuModel}), ${new Date().toISOString()}, ${((Date.now() - t0) / 60000).toFixed(1)} min, ` +
       `load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ${rounds} rounds, flush every ${flushMillis} ms, ` +
-      `cpu: ${cpuUnits} units, http: ${requests} requests over ${concurrency} keep-alive connections (medians).`,
+      `cpu: ${cpuUnits} units, http: ${requests} requests over ${concurrency} keep-alive connections` +
+      `${httpRate !== '0' ? `, open loop at ${httpRate} requests/s` : ', closed loop'} (medians).`,
     '',
   ];
   for (const w of workloads) out.push(`${w} workload:`, '', table(w, results, Number(flushMillis)), '');

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { withoutTracing } from './suppress-tracing';
+import { warmUpHttpClient } from './warm-up-client';
 
 /** TLS settings for `https:` endpoints (PEM strings or buffers, as in `tls.connect`). */
 export interface TlsOptions {
@@ -69,6 +70,8 @@ export class HttpTransport {
     const https = endpoint.protocol === 'https:';
     this._agent = https ? new HttpsAgent({ ...agentOptions, ...options.tls }) : new HttpAgent(agentOptions);
     this._send = https ? httpsRequest : httpRequest;
+    // The first request would compile Node's client code inside the first collection's upload.
+    warmUpHttpClient();
   }
 
   /** Sends one POST and reads the (capped) response body. Never rejects. */

@@ -88,7 +88,9 @@ describe('exporters/shared transport', () => {
     try {
       const res = await t.post({ path: '/x', headers: {}, body: new Uint8Array([1]) });
       expect(res).toMatchObject({ kind: 'response', status: 200, body: 'ok' });
-      expect(seen).toEqual([true]);
+      // The upload, and the transport's one-time client warm-up when it runs meanwhile (it is suppressed too).
+      expect(seen.length).toBeGreaterThanOrEqual(1);
+      expect(seen.every(Boolean)).toBe(true);
       expect(isTracingSuppressed(context.active())).toBe(false);
     } finally {
       dc.unsubscribe('http.client.request.start', onCreate);

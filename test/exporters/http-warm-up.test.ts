@@ -1,0 +1,60 @@
+import { context } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import dc from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
+import { HttpTransport } from '../../exporters/shared';
+import { runHttpClientWarmUp } from '../../exporters/shared/warm-up-client';
+
+/** How many requests the running watchClientRequests has seen so far. */
+let requestsSoFar = (): number => 0;
+
+/** Requests Node's http client starts while `fn` runs, with whether tracing was suppressed. */
+async function watchClientRequests(fn: () => Promise<void>): Promise<Array<{ path: string; suppressed: boolean }>> {
+  const seen: Array<{ path: string; suppressed: boolean }> = [];
+  requestsSoFar = () => seen.length;
+  const onStart = (msg: unknown): void => {
+    const req = (msg as { request: ClientRequest }).request;
+    seen.push({ path: req.path, suppressed: isTracingSuppressed(context.active()) });
+  };
+  dc.subscribe('http.client.request.start', onStart);
+  try {
+    await fn();
+  } finally {
+    dc.unsubscribe('http.client.request.start', onStart);
+  }
+  return seen;
+}
+
+describe('exporters/shared HTTP client warm-up', () => {
+  it('runs one request over an in-memory socket (no network), answered 204, with tracing suppressed', async () => {
+    const cm = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(cm);
+    try {
+      let status = 0;
+      const seen = await watchClientRequests(async () => {
+        // A real connection would go to 127.0.0.1:80, where nothing answers 204.
+        status = await runHttpClientWarmUp();
+      });
+      expect(status).toBe(204);
+      expect(seen).toEqual([{ path: '/otelprof-warm-up', suppressed: true }]);
+    } finally {
+      context.disable();
+    }
+  });
+
+  it('transports start it once per process, in a later turn', async () => {
+    let duringConstructors = -1;
+    const seen = await watchClientRequests(async () => {
+      const a = new HttpTransport({ endpoint: new URL('http://127.0.0.1:1'), timeoutMillis: 1000, keepAliveMillis: 1000 });
+      const b = new HttpTransport({ endpoint: new URL('http://127.0.0.1:1'), timeoutMillis: 1000, keepAliveMillis: 1000 });
+      duringConstructors = requestsSoFar();
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      await a.close();
+      await b.close();
+    });
+    expect(duringConstructors).toBe(0);
+    expect(seen.map((s) => s.path)).toEqual(['/otelprof-warm-up']);
+  });
+});
