@@ -20,8 +20,9 @@
  * longest loop gaps of the first collection window (bench/gap-trace.js).
  * Parameters (for bench/overhead-parts.js, which scales one cost up to measure it): a variant may
  * end in `@k=v:k=v...` with `hz` (CPU sampling rate, default 100), `heap` (heap sampling interval in
- * bytes, default 524288) and `flush` (collection period in ms, 0 = no collection during the run;
- * default FLUSH_MILLIS), e.g. `otelprof-cpu@hz=2000:flush=0` (`:`, as the variant lists are comma-separated).
+ * bytes, default 524288), `flush` (collection period in ms, 0 = no collection during the run;
+ * default FLUSH_MILLIS) and `warm` (`warm=0`: no HTTP client warm-up at start, as before
+ * 2026-12-05's fifth pass), e.g. `otelprof-cpu@hz=2000:flush=0` (`:`, as the variant lists are comma-separated).
  */
 'use strict';
 const fs = require('node:fs');
@@ -37,7 +38,7 @@ const [workload, variantArg, sinkPortArg, arg] = process.argv.slice(2);
 const [variant, paramText = ''] = variantArg.split('@');
 const params = Object.fromEntries(paramText.split(':').filter(Boolean).map((kv) => {
   const [k, v] = kv.split('=');
-  if (!['hz', 'heap', 'flush'].includes(k) || !Number.isInteger(Number(v))) throw new Error(`bad variant parameter ${kv} in ${variantArg}`);
+  if (!['hz', 'heap', 'flush', 'warm'].includes(k) || !Number.isInteger(Number(v))) throw new Error(`bad variant parameter ${kv} in ${variantArg}`);
   return [k, Number(v)];
 }));
 // Labels on every unit/request only where otelprof carries them: the baseline and the peer do
@@ -137,21 +138,11 @@ function watchWindow(done) {
     setTimeout(() => closeWindow(h), WINDOW_TAIL_MILLIS).unref();
   });
 }
+
 function closeWindow(h) {
   if (!openWindows.delete(h)) return;
   h.disable();
   windowMaxDelays.push(h.max / 1e6);
-}
-
-function post(body) {
-  return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port: sinkPort, method: 'POST', path: '/ingest', headers: { 'content-type': 'application/octet-stream' } }, (res) => {
-      res.resume();
-      res.on('end', resolve);
-    });
-    req.on('error', () => resolve());
-    req.end(body);
-  });
 }
 
 /** Stands in for the CPU window when OTELPROF_PARTS leaves it out: every rotation is empty. */
@@ -165,6 +156,13 @@ function startOtelprof(withLabels, onlyParts) {
   const { encode, gzip } = dist('pprof');
   const { buildCpuProfile, buildHeapProfile, openCpuWindow, startHeapSampler, takeHeapSnapshot, warmUpCollections } = dist('sampler');
   const { yieldToEventLoop } = dist('pprof');
+  // Uploads go through otelprof's own transport, as the exporters send them (since the fifth
+  // pass; before, through a plain http.request of the bench's own). Its constructor schedules the HTTP client warm-up, which
+  // `warm=0` leaves out by marking it done.
+  if (params.warm === 0) globalThis[Symbol.for('otelprof.exporters.httpClientWarmedUp')] = true;
+  const { HttpTransport } = require(`${DIST}/exporters/shared`);
+  const transport = new HttpTransport({ endpoint: new URL(`http://127.0.0.1:${sinkPort}`), timeoutMillis: 10_000, keepAliveMillis: 30_000 });
+  const upload = (body) => transport.post({ path: '/ingest', headers: { 'content-type': 'application/octet-stream' }, body });
   if (withLabels) dist('profiles').enableLabelSampleContexts();
   // OTELPROF_PARTS (diagnostic): `cpu`, `heap`, both (default) or `none`; a left-out sampler is
   // replaced by an empty profile, so the collection (build, encode, gzip, upload) still runs.
@@ -212,11 +210,11 @@ function startOtelprof(withLabels, onlyParts) {
     steps.push(Math.max(encodeCpuMillis, performance.now() - t));
     const g1 = await gzip(cpuRaw);
     mark('gz1');
-    await post(g1);
+    await upload(g1);
     mark('post1');
     const g2 = await gzip(heapRaw);
     mark('gz2');
-    await post(g2);
+    await upload(g2);
     mark('post2');
     // Only the synchronous steps are stalls (the builds are sliced: see above).
     collectStalls.push(Math.max(steps[0], steps[3]));
@@ -229,6 +227,7 @@ function startOtelprof(withLabels, onlyParts) {
   return async () => {
     clearInterval(timer);
     w.close();
+    await transport.close();
   };
 }
 

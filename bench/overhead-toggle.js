@@ -16,6 +16,7 @@
  * rate: for `http`, requests per second of an open-loop load (0: closed loop, 16 connections).
  * TOGGLE_WITH=peer switches the samplers of @pyroscope/nodejs instead, as it configures them (its
  * @datadog/pprof: wall 100 Hz with contexts and CPU time, heap 512 KB, depth 64); no collection.
+ *   node bench/overhead-toggle.js --report <raw.json>...   # pools the pairs of saved runs
  * Prints Markdown; writes the raw phases to bench/overhead-toggle-<workload>-node<N>.json
  * (OUT_JSON overrides). Not part of the library.
  */
@@ -26,6 +27,36 @@ const http = require('node:http');
 const os = require('node:os');
 const { join } = require('node:path');
 const { installedCopy } = require('./installed-copy');
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+/** Distribution-free 95 % confidence interval of the median (order statistics, normal approximation). */
+const medianCI = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const half = 0.98 * Math.sqrt(s.length);
+  return [s[Math.max(0, Math.floor(s.length / 2 - half))], s[Math.min(s.length - 1, Math.ceil(s.length / 2 + half) - 1)]];
+};
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
+};
+
+const pct = (r) => `${((r - 1) * 100).toFixed(2)} %`;
+const pairRatios = (phases) => phases.map(([on, off]) => on.cpuPerWork / off.cpuPerWork);
+
+if (process.argv[2] === '--report') {
+  // Pools the pairs of several saved runs (same workload and Node): node bench/overhead-toggle.js --report a.json b.json
+  const runs = process.argv.slice(3).map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+  const ratios = runs.flatMap((r) => pairRatios(r.phases));
+  // The peer's runs have no collection figure (saved as null).
+  const colls = runs.filter((r) => typeof r.collection.cpuMillis === 'number').map((r) => r.collection.cpuMillis / (10_000 * r.appCpuPerSecond));
+  console.log(`${runs.length} runs, ${ratios.length} pairs: sampling ${pct(median(ratios))} (95 % CI ${medianCI(ratios).map(pct).join(' to ')}; ` +
+    `quartiles ${pct(quantile(ratios, 0.25))} to ${pct(quantile(ratios, 0.75))})` +
+    `${colls.length ? `; one collection per 10 s ${colls.map((c) => `${(c * 100).toFixed(2)} %`).join(', ')}` : ''}`);
+  process.exit(0);
+}
 
 const workload = process.argv[2] ?? 'http';
 const pairs = Number(process.argv[3] ?? 40);
@@ -152,21 +183,6 @@ async function oneCollection(stopLoad) {
   return { cpuMillis: (cpuMicros() - c0) / 1000, cpuSamples: raw.samples.length, heapRecords: snap.records.length };
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-/** Distribution-free 95 % confidence interval of the median (order statistics, normal approximation). */
-const medianCI = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const half = 0.98 * Math.sqrt(s.length);
-  return [s[Math.max(0, Math.floor(s.length / 2 - half))], s[Math.min(s.length - 1, Math.ceil(s.length / 2 + half) - 1)]];
-};
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
-};
-
 (async () => {
   const t0 = Date.now();
   warmUpCollections();
@@ -189,8 +205,7 @@ const quantile = (xs, q) => {
   // The peer's collection is not measured here (bench/overhead.js times its stalls).
   const coll = PEER ? (stopAll(), { cpuMillis: NaN, cpuSamples: 0, heapRecords: 0 }) : await oneCollection(stopAll);
   const appCpuPerSecond = median(phases.map(([, off]) => off.cpuMicros / ((phaseMillis - settleMillis) * 1000)));
-  const ratios = phases.map(([on, off]) => on.cpuPerWork / off.cpuPerWork);
-  const pct = (r) => `${((r - 1) * 100).toFixed(2)} %`;
+  const ratios = pairRatios(phases);
   const collPct = coll.cpuMillis / (10_000 * appCpuPerSecond);
   console.log([
     `Node ${process.versions.node}, ${os.cpus().length} CPUs, ${new Date().toISOString()}, ${((Date.now() - t0) / 60000).toFixed(1)} min; ` +
