@@ -175,10 +175,8 @@ async function oneCollection(stopLoad) {
   stopLoad();
   await sleep(500);
   const c0 = cpuMicros();
-  for (const [p, kind] of [[buildCpuProfile(raw, 'cpu'), 'cpu'], [buildHeapProfile(snap, 'heap'), 'heap']]) {
-    const bytes = encode(await p);
-    await gzip(bytes);
-    void kind;
+  for (const build of [() => buildCpuProfile(raw, 'cpu'), () => buildHeapProfile(snap, 'heap')]) {
+    await gzip(encode(await build()));
   }
   return { cpuMillis: (cpuMicros() - c0) / 1000, cpuSamples: raw.samples.length, heapRecords: snap.records.length };
 }

@@ -5,10 +5,10 @@ import { withoutTracing } from './suppress-tracing';
 
 /**
  * The first HTTP request of a process compiles Node's client code (ClientRequest, header
- * handling, the agent, the response parser): measured 2.1-2.6 ms in the one event-loop turn that
- * sends it, against 0.2-0.3 ms for later requests. For an exporter that turn falls in the first
- * collection. The warm-up pays most of it at start instead (that turn then takes 0.6-0.8 ms: the
- * real socket's own first use remains): one POST over an in-memory socket that answers
+ * handling, the agent, the response parser): through HttpTransport, 3.1-3.2 ms in the one
+ * event-loop turn that sends it, against 0.2-0.3 ms for later requests (bench/first-upload.js).
+ * For an exporter that turn falls in the first collection. The warm-up pays most of it at start
+ * instead (that turn then takes 1.3 ms: the real socket's first connect remains): one POST over an in-memory socket that answers
  * `204 No Content` itself, so nothing touches the network and no server sees it. Tracing is
  * suppressed for it as for real uploads; other http instrumentations see one request to
  * `127.0.0.1/otelprof-warm-up`.

@@ -6,20 +6,18 @@ import type { ClientRequest } from 'node:http';
 import { HttpTransport } from '../../exporters/shared';
 import { runHttpClientWarmUp } from '../../exporters/shared/warm-up-client';
 
-/** How many requests the running watchClientRequests has seen so far. */
-let requestsSoFar = (): number => 0;
+type Seen = Array<{ path: string; suppressed: boolean }>;
 
-/** Requests Node's http client starts while `fn` runs, with whether tracing was suppressed. */
-async function watchClientRequests(fn: () => Promise<void>): Promise<Array<{ path: string; suppressed: boolean }>> {
-  const seen: Array<{ path: string; suppressed: boolean }> = [];
-  requestsSoFar = () => seen.length;
+/** Requests Node's http client starts while `fn` runs (it sees the list grow), with whether tracing was suppressed. */
+async function watchClientRequests(fn: (seen: Seen) => Promise<void>): Promise<Seen> {
+  const seen: Seen = [];
   const onStart = (msg: unknown): void => {
     const req = (msg as { request: ClientRequest }).request;
     seen.push({ path: req.path, suppressed: isTracingSuppressed(context.active()) });
   };
   dc.subscribe('http.client.request.start', onStart);
   try {
-    await fn();
+    await fn(seen);
   } finally {
     dc.unsubscribe('http.client.request.start', onStart);
   }
@@ -45,10 +43,10 @@ describe('exporters/shared HTTP client warm-up', () => {
 
   it('transports start it once per process, in a later turn', async () => {
     let duringConstructors = -1;
-    const seen = await watchClientRequests(async () => {
+    const seen = await watchClientRequests(async (soFar) => {
       const a = new HttpTransport({ endpoint: new URL('http://127.0.0.1:1'), timeoutMillis: 1000, keepAliveMillis: 1000 });
       const b = new HttpTransport({ endpoint: new URL('http://127.0.0.1:1'), timeoutMillis: 1000, keepAliveMillis: 1000 });
-      duringConstructors = requestsSoFar();
+      duringConstructors = soFar.length;
       await new Promise((r) => setImmediate(r));
       await new Promise((r) => setImmediate(r));
       await a.close();
