@@ -1,11 +1,16 @@
 import { LoopProbe, probeIntervalMillis, type StallCandidate } from '../../src/sampler/loop-block-probe';
 import { RunQueueWait } from '../../src/sampler/loop-block-schedstat';
 
-/** Holds the loop for `ms` of CPU time (the probe discounts time spent waiting for a CPU). */
+/**
+ * Holds the loop for `ms` of CPU time (the probe discounts time spent waiting for a CPU) and at
+ * least `ms` of wall time: process CPU time also counts the process's other threads (GC helpers),
+ * so alone it can pass `ms` sooner (a CI run saw a 78.8 ms stall for `busy(80)`).
+ */
 function busy(ms: number): void {
   const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
   const end = cpu() + ms;
-  while (cpu() < end) { /* hold the loop */ }
+  const wallEnd = performance.now() + ms;
+  while (cpu() < end || performance.now() < wallEnd) { /* hold the loop */ }
 }
 
 function ticks(n: number, ms: number): Promise<void> {
