@@ -11,16 +11,17 @@
 'use strict';
 const { execFileSync, spawn } = require('node:child_process');
 const { join } = require('node:path');
+const { median } = require('./stats');
 
 const DIST = join(__dirname, '..', 'dist');
 
 if (process.argv[2] === '--child') {
   const [, , , port, mode] = process.argv;
   const { HttpTransport } = require(`${DIST}/exporters/shared`);
-  const { runHttpClientWarmUp } = require(`${DIST}/exporters/shared/warm-up-client`);
+  const { runHttpClientWarmUp, HTTP_CLIENT_WARM_UP_KEY } = require(`${DIST}/exporters/shared/warm-up-client`);
   (async () => {
     // Let the transport's own warm-up (scheduled by its constructor) not run: flag it as done.
-    globalThis[Symbol.for('otelprof.exporters.httpClientWarmedUp')] = true;
+    globalThis[HTTP_CLIENT_WARM_UP_KEY] = true;
     let warmMillis = NaN;
     if (mode === 'warm') {
       const t = performance.now();
@@ -55,10 +56,6 @@ server.stdout.once('data', (d) => {
     }
   }
   server.kill();
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  };
   console.log(`Node ${process.versions.node}, ${count} processes each, medians (ms):\n`);
   console.log('| client | warm-up (at start) | first upload, synchronous part | second upload, synchronous part |');
   console.log('|---|---|---|---|');

@@ -33,6 +33,7 @@ const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
 const DIST = process.env.OTELPROF_DIST ?? `${__dirname}/../dist`;
 const dist = (p) => require(`${DIST}/src/${p}`);
 const { gapTrace } = require('./gap-trace');
+const { unitOfWork } = require('./workload');
 
 const [workload, variantArg, sinkPortArg, arg] = process.argv.slice(2);
 const [variant, paramText = ''] = variantArg.split('@');
@@ -61,17 +62,9 @@ const windowMaxDelays = [];
 let periods = 0;
 let exportFailures = 0;
 
-/** Main-thread on-CPU time, ns (first field of schedstat): profiler work on the app's own thread. */
-function mainThreadCpuNanos() {
-  try {
-    return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
-  } catch {
-    return NaN;
-  }
-}
-
 /**
- * On-CPU ms of each thread of this process by thread name (V8's profiler thread is
+ * On-CPU ms of each thread of this process by thread name, from schedstat; the app's own thread
+ * is `main` (profiler work on it shows there). V8's profiler thread is
  * `v8:ProfEvntProc`, the threadpool `libuv-worker`, V8's helpers `V8Worker`), from schedstat.
  */
 function threadCpuByName() {
@@ -96,6 +89,12 @@ function threadCpuByName() {
 function threadCpuSince(before) {
   const now = threadCpuByName();
   return Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - (before[k] ?? 0)]));
+}
+
+/** The result fields for the threads' CPU since `before`: all of them, and the app's thread alone (NaN without procfs). */
+function threadCpuFields(before) {
+  const threadCpuMillis = threadCpuSince(before);
+  return { mainThreadMillis: threadCpuMillis.main ?? NaN, threadCpuMillis };
 }
 
 /** RssAnon / RssFile in MB from /proc/self/status: file-backed pages are mostly the node binary's code, shared between processes. */
@@ -159,7 +158,7 @@ function startOtelprof(withLabels, onlyParts) {
   // Uploads go through otelprof's own transport, as the exporters send them (since the fifth
   // pass; before, through a plain http.request of the bench's own). Its constructor schedules the HTTP client warm-up, which
   // `warm=0` leaves out by marking it done.
-  if (params.warm === 0) globalThis[Symbol.for('otelprof.exporters.httpClientWarmedUp')] = true;
+  if (params.warm === 0) globalThis[require(`${DIST}/exporters/shared/warm-up-client`).HTTP_CLIENT_WARM_UP_KEY] = true;
   const { HttpTransport } = require(`${DIST}/exporters/shared`);
   const transport = new HttpTransport({ endpoint: new URL(`http://127.0.0.1:${sinkPort}`), timeoutMillis: 10_000, keepAliveMillis: 30_000 });
   const upload = (body) => transport.post({ path: '/ingest', headers: { 'content-type': 'application/octet-stream' }, body });
@@ -294,18 +293,9 @@ function startBaselineWindows() {
   return async () => clearInterval(timer);
 }
 
-// The fixed unit of work: a mix of arithmetic, JSON and short-lived objects.
-function unitOfWork(i) {
-  let x = 0;
-  for (let k = 0; k < 2000; k++) x += Math.sqrt(k + i) * Math.sin(k);
-  const o = { id: i, items: Array.from({ length: 20 }, (_, k) => ({ k, v: `v${k}` })) };
-  return x + JSON.parse(JSON.stringify(o)).items.length;
-}
-
 async function runCpu(units) {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const m0 = mainThreadCpuNanos();
   const th0 = threadCpuByName();
   let acc = 0;
   for (let i = 0; i < units; i++) {
@@ -314,7 +304,7 @@ async function runCpu(units) {
   }
   const cpu = process.cpuUsage(c0);
   return {
-    cpuMicrosPerUnit: (cpu.user + cpu.system) / units, work: units, mainThreadMillis: (mainThreadCpuNanos() - m0) / 1e6, threadCpuMillis: threadCpuSince(th0),
+    cpuMicrosPerUnit: (cpu.user + cpu.system) / units, work: units, ...threadCpuFields(th0),
     wallMillis: performance.now() - t0, checksum: acc > 0 ? 1 : 0,
   };
 }
@@ -323,13 +313,11 @@ function runHttp() {
   return new Promise((resolve) => {
     let served = 0;
     let c0 = process.cpuUsage();
-    let m0 = mainThreadCpuNanos();
     let th0 = threadCpuByName();
     let t0 = performance.now();
     const server = http.createServer((req, res) => {
       if (req.url === '/start') {
         c0 = process.cpuUsage();
-        m0 = mainThreadCpuNanos();
         th0 = threadCpuByName();
         t0 = performance.now();
         served = 0;
@@ -338,10 +326,10 @@ function runHttp() {
       }
       if (req.url === '/stop') {
         const cpu = process.cpuUsage(c0);
-        const main = (mainThreadCpuNanos() - m0) / 1e6;
+        const threads = threadCpuFields(th0);
         res.end('ok');
         server.close();
-        resolve({ cpuMicrosPerRequest: (cpu.user + cpu.system) / Math.max(1, served), work: served, mainThreadMillis: main, threadCpuMillis: threadCpuSince(th0), wallMillis: performance.now() - t0 });
+        resolve({ cpuMicrosPerRequest: (cpu.user + cpu.system) / Math.max(1, served), work: served, ...threads, wallMillis: performance.now() - t0 });
         return;
       }
       labeled('route', '/work', async () => {

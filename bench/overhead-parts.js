@@ -21,6 +21,7 @@
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const { join } = require('node:path');
+const { median } = require('./stats');
 
 const VARIANTS = [
   'baseline',
@@ -32,11 +33,6 @@ const VARIANTS = [
   'otelprof@hz=1000:flush=1000',
 ];
 
-const median = (xs) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(2)} %` : '-');
 
 /** Per round: variant's CPU per unit of work over the same round's baseline, minus 1. */

@@ -28,20 +28,8 @@ const os = require('node:os');
 const { join } = require('node:path');
 const { installedCopy } = require('./installed-copy');
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-/** Distribution-free 95 % confidence interval of the median (order statistics, normal approximation). */
-const medianCI = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const half = 0.98 * Math.sqrt(s.length);
-  return [s[Math.max(0, Math.floor(s.length / 2 - half))], s[Math.min(s.length - 1, Math.ceil(s.length / 2 + half) - 1)]];
-};
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
-};
+const { median, medianCI, quantile } = require('./stats');
+const { unitOfWork } = require('./workload');
 
 const pct = (r) => `${((r - 1) * 100).toFixed(2)} %`;
 const pairRatios = (phases) => phases.map(([on, off]) => on.cpuPerWork / off.cpuPerWork);
@@ -75,14 +63,6 @@ const cpuMicros = () => {
   const u = process.cpuUsage();
   return u.user + u.system;
 };
-
-// The same unit of work as bench/overhead-app.js.
-function unitOfWork(i) {
-  let x = 0;
-  for (let k = 0; k < 2000; k++) x += Math.sqrt(k + i) * Math.sin(k);
-  const o = { id: i, items: Array.from({ length: 20 }, (_, k) => ({ k, v: `v${k}` })) };
-  return x + JSON.parse(JSON.stringify(o)).items.length;
-}
 
 let done = 0; // units or requests completed
 let running = true;

@@ -26,6 +26,7 @@ const http = require('node:http');
 const { join } = require('node:path');
 const os = require('node:os');
 const { installedCopy } = require('./installed-copy');
+const { median } = require('./stats');
 
 const rounds = Number(process.argv[2] ?? 3) || 0;
 const cpuUnits = String(process.argv[3] ?? 1200000);
@@ -94,11 +95,6 @@ async function runOne(workload, variant, sinkPort) {
   return { ...appResult, ...(await loadDone) };
 }
 
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
 function table(w, results, periodMillis) {

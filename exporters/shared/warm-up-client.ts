@@ -13,13 +13,14 @@ import { withoutTracing } from './suppress-tracing';
  * suppressed for it as for real uploads; other http instrumentations see one request to
  * `127.0.0.1/otelprof-warm-up`.
  */
-const KEY = Symbol.for('otelprof.exporters.httpClientWarmedUp');
+/** Set on globalThis once the warm-up was started (benchmarks set it to leave the warm-up out). */
+export const HTTP_CLIENT_WARM_UP_KEY = Symbol.for('otelprof.exporters.httpClientWarmedUp');
 
 /** Starts the warm-up in a later event-loop turn (once per process). Never throws. */
 export function warmUpHttpClient(): void {
-  const g = globalThis as { [KEY]?: boolean };
-  if (g[KEY]) return;
-  g[KEY] = true;
+  const g = globalThis as { [HTTP_CLIENT_WARM_UP_KEY]?: boolean };
+  if (g[HTTP_CLIENT_WARM_UP_KEY]) return;
+  g[HTTP_CLIENT_WARM_UP_KEY] = true;
   setImmediate(() => {
     runHttpClientWarmUp().catch(() => undefined);
   }).unref();
