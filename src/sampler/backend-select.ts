@@ -31,11 +31,16 @@ export function requestedBackend(option?: SamplerBackendName): SamplerBackendNam
   return 'native';
 }
 
-/** Creates the CPU backend, falling back to the inspector when the addon cannot load. */
-export function createCpuBackend(intervalMicros: number, option?: SamplerBackendName): CpuBackend {
+/**
+ * Creates the CPU backend, falling back to the inspector when the addon cannot load.
+ * `drainMillis`: the longest time the sampler lets pass between two collects.
+ */
+export function createCpuBackend(intervalMicros: number, option: SamplerBackendName | undefined, drainMillis: number): CpuBackend {
   if (requestedBackend(option) === 'native') {
     try {
-      return new NativeCpuBackend(intervalMicros);
+      // The buffer holds twice the drain period: a drain timer late by a whole period loses nothing.
+      // (The addon refuses a buffer shorter than one interval.)
+      return new NativeCpuBackend(intervalMicros, Math.max(drainMillis, Math.ceil(intervalMicros / 1000)));
     } catch (err) {
       if (!warnedFallback) {
         warnedFallback = true;

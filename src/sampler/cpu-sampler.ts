@@ -45,20 +45,35 @@ interface Pending {
 
 export const DEFAULT_CPU_HZ = 100;
 
+/**
+ * The longest time V8's profile runs unread. The native addon keeps per-sample data in a buffer
+ * sized when sampling starts and drops every sample that does not fit, so a window longer than the
+ * buffer (a 3-minute `startCPUProfile`, `/debug/pprof/profile?seconds=300`) would silently lose
+ * its tail; when no consumer rotated for this long, the sampler reads V8's profile into the open
+ * windows itself. The scheduler rotates more often, so with it running this never fires.
+ */
+const DEFAULT_DRAIN_MILLIS = 60_000;
+
 class CpuSampler {
   backend: CpuBackend | undefined;
   hz = 0;
+  drainMillis = DEFAULT_DRAIN_MILLIS;
+  /** Drains that failed (counted, never thrown: they run in a timer of the host app). */
+  drainFailures = 0;
   readonly windows = new Map<WindowImpl, Pending>();
   readonly listeners = new Set<CpuWindowListener>();
+  private _drainTimer: NodeJS.Timeout | undefined;
 
   open(opts: CpuWindowOptions): CpuWindow {
     const hz = validateHz(opts.hz);
     if (this.backend === undefined) {
-      const backend = createCpuBackend(Math.round(1e6 / hz), opts.backend);
+      const backend = createCpuBackend(Math.round(1e6 / hz), opts.backend, this.drainMillis);
       if (backend.bridge !== undefined && hasSampleContextSources()) backend.bridge.install();
       backend.start();
       this.backend = backend;
       this.hz = hz;
+      this._drainTimer = setTimeout(() => this._drain(), this.drainMillis);
+      this._drainTimer.unref();
     } else {
       // A new window must not receive samples from before it opened.
       this.collect(true);
@@ -93,6 +108,21 @@ class CpuSampler {
     if (!restart) {
       bridge?.uninstall();
       this.backend = undefined;
+      clearTimeout(this._drainTimer);
+      this._drainTimer = undefined;
+    } else {
+      // Read now: the next drain is due a full period from here.
+      this._drainTimer?.refresh();
+    }
+  }
+
+  private _drain(): void {
+    if (this.backend === undefined) return;
+    try {
+      this.collect(true);
+    } catch {
+      this.drainFailures++;
+      this._drainTimer?.refresh();
     }
   }
 
@@ -176,9 +206,25 @@ export function onCpuSamples(listener: CpuWindowListener): () => void {
 /** Whether the CPU sampler runs, and with what. */
 export function cpuSamplerState(): {
   running: boolean; hz: number; backend: SamplerBackendName | undefined; windows: number; contextMode: BridgeMode | undefined;
+  drainMillis: number; drainFailures: number;
 } {
   const s = sampler();
-  return { running: s.backend !== undefined, hz: s.hz, backend: s.backend?.name, windows: s.windows.size, contextMode: s.backend?.bridge?.mode };
+  return {
+    running: s.backend !== undefined, hz: s.hz, backend: s.backend?.name, windows: s.windows.size, contextMode: s.backend?.bridge?.mode,
+    drainMillis: s.drainMillis, drainFailures: s.drainFailures,
+  };
+}
+
+/**
+ * Sets the drain period (see DEFAULT_DRAIN_MILLIS) for sampling started after this call; returns
+ * the previous one. Tests use it to reach the native buffer's limit in a short run.
+ */
+export function setCpuDrainMillis(millis: number): number {
+  if (!Number.isInteger(millis) || millis < 10) throw new InvalidArgumentError(`drain period must be an integer of at least 10 ms (actual: ${String(millis)})`);
+  const s = sampler();
+  const prev = s.drainMillis;
+  s.drainMillis = millis;
+  return prev;
 }
 
 /**

@@ -34,17 +34,21 @@ export class NativeCpuBackend implements CpuBackend {
     }
   };
 
-  /** @throws if the addon cannot be loaded (the caller falls back to the inspector). */
-  constructor(intervalMicros: number) {
+  /**
+   * @param bufferMillis sizes the addon's per-sample context buffer: it holds 2 x this much
+   *   sampling time at any rate, and the addon drops every sample that does not fit (the sample
+   *   itself, not only its context), so the sampler must collect at least this often.
+   * @throws if the addon cannot be loaded (the caller falls back to the inspector).
+   */
+  constructor(intervalMicros: number, bufferMillis: number) {
     const addon = loadNativeAddon();
     this._intervalMicros = intervalMicros;
     const useCPED = CONTEXTS_SUPPORTED && asyncContextFrameActive();
     const store = useCPED ? new AsyncLocalStorage<unknown>() : undefined;
     this._profiler = new addon.TimeProfiler({
       intervalMicros,
-      // Sizes the context buffer (2 x duration / interval slots); windows longer than this
-      // still work, the addon grows it.
-      durationMillis: 60_000,
+      // 2 x duration / interval slots, allocated once; full means dropped (see the constructor).
+      durationMillis: bufferMillis,
       withContexts: CONTEXTS_SUPPORTED,
       collectCpuTime: CONTEXTS_SUPPORTED,
       collectAsyncId: false,
@@ -129,7 +133,8 @@ function walk(node: NativeTimeNode, parent: readonly StackFrame[], out: RawCpuSa
     for (const c of ctxs) {
       out.push({ stack, timestampMicros: Number(c.timestamp), cpuNanos: c.cpuTime ?? -1, idle, context: c.context });
     }
-    // Hits the addon could not pair with a context (Windows, or a full context buffer).
+    // Hits the addon could not pair with a context (Windows; with contexts on, a hit without one
+    // is not counted at all).
     for (let i = ctxs.length; i < node.hitCount; i++) {
       out.push({ stack, timestampMicros: fallbackTime, cpuNanos: -1, idle, context: undefined });
     }

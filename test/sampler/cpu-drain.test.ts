@@ -1,0 +1,86 @@
+/**
+ * Long windows: the native addon keeps per-sample data in a buffer sized at start (twice the
+ * drain period of sampling) and drops every sample that does not fit, so the sampler reads V8's
+ * profile into the open windows itself when nobody rotated for a drain period. A small drain
+ * period stands in for the default minute so the limit is reached in a second or two.
+ */
+import { cpuSamplerState, onCpuSamples, openCpuWindow } from '../../src/sampler';
+import { setCpuDrainMillis } from '../../src/sampler/cpu-sampler';
+import type { RawCpuWindow } from '../../src/sampler';
+import { burn } from './helpers';
+
+const DRAIN_MILLIS = 300;
+/** Samples the native buffer holds at 100 Hz with that drain period: 2 x 300 ms / 10 ms. */
+const BUFFER_SAMPLES = (2 * DRAIN_MILLIS) / 10;
+
+let previous = 0;
+beforeEach(() => {
+  previous = setCpuDrainMillis(DRAIN_MILLIS);
+});
+afterEach(() => {
+  setCpuDrainMillis(previous);
+});
+
+const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Burns CPU in 20 ms slices for `ms` of wall time, letting timers run between slices. */
+async function busyFor(ms: number): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    burn(20);
+    await turn();
+  }
+  return Date.now() - t0;
+}
+
+function timestampsOf(w: RawCpuWindow): number[] {
+  return w.samples.map((s) => s.timestampMicros);
+}
+
+describe.each(['native', 'inspector'] as const)('%s backend', (backend) => {
+  test('a window five times longer than the native buffer keeps all its samples, each once', async () => {
+    const failuresBefore = cpuSamplerState().drainFailures;
+    const w = openCpuWindow({ hz: 100, backend });
+    const elapsed = await busyFor(5 * DRAIN_MILLIS);
+    const raw = w.close();
+
+    // About one sample per 10 ms; the buffer alone would have kept 60.
+    expect(raw.samples.length).toBeGreaterThan(BUFFER_SAMPLES + 20);
+    expect(raw.samples.length).toBeGreaterThanOrEqual((elapsed / 10) * 0.6);
+    const ts = timestampsOf(raw);
+    // The samples cover the whole window, not its first part.
+    expect((ts[ts.length - 1] - ts[0]) / 1000).toBeGreaterThanOrEqual(elapsed * 0.8);
+    // Drained samples are delivered once.
+    expect(new Set(ts).size).toBe(ts.length);
+    expect(cpuSamplerState().drainFailures).toBe(failuresBefore);
+  });
+});
+
+test('native: the addon drops samples beyond its buffer (why the drain exists); a loop blocked past it keeps the buffer', () => {
+  const w = openCpuWindow({ hz: 100, backend: 'native' });
+  // No timer can run while the loop is blocked, so nothing drains.
+  burn(5 * DRAIN_MILLIS);
+  const raw = w.close();
+  expect(raw.samples.length).toBeGreaterThan(BUFFER_SAMPLES / 2);
+  expect(raw.samples.length).toBeLessThanOrEqual(BUFFER_SAMPLES + 2);
+});
+
+test('a consumer rotating more often than the drain period is never drained behind its back', async () => {
+  const collected: RawCpuWindow[] = [];
+  const unsubscribe = onCpuSamples((raw) => collected.push(raw));
+  try {
+    const w = openCpuWindow({ hz: 100, backend: 'native' });
+    let rotations = 0;
+    const t0 = Date.now();
+    while (Date.now() - t0 < 4 * DRAIN_MILLIS) {
+      await busyFor(DRAIN_MILLIS / 6);
+      w.rotate();
+      rotations++;
+    }
+    w.close();
+    // One collected window per rotation and one for close: no drain in between.
+    expect(collected.length).toBe(rotations + 1);
+  } finally {
+    unsubscribe();
+  }
+});
