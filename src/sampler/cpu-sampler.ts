@@ -50,7 +50,8 @@ export const DEFAULT_CPU_HZ = 100;
  * sized when sampling starts and drops every sample that does not fit, so a window longer than the
  * buffer (a 3-minute `startCPUProfile`, `/debug/pprof/profile?seconds=300`) would silently lose
  * its tail; when no consumer rotated for this long, the sampler reads V8's profile into the open
- * windows itself. The scheduler rotates more often, so with it running this never fires.
+ * windows itself. The scheduler rotates every upload interval (10 s by default), so with it running
+ * this fires only for intervals over a minute.
  */
 const DEFAULT_DRAIN_MILLIS = 60_000;
 
