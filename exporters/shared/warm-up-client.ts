@@ -1,6 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
+import { startOncePerProcess } from '../../src/once-per-process';
 import { withoutTracing } from './suppress-tracing';
 
 /**
@@ -18,12 +19,7 @@ export const HTTP_CLIENT_WARM_UP_KEY = Symbol.for('otelprof.exporters.httpClient
 
 /** Starts the warm-up in a later event-loop turn (once per process). Never throws. */
 export function warmUpHttpClient(): void {
-  const g = globalThis as { [HTTP_CLIENT_WARM_UP_KEY]?: boolean };
-  if (g[HTTP_CLIENT_WARM_UP_KEY]) return;
-  g[HTTP_CLIENT_WARM_UP_KEY] = true;
-  setImmediate(() => {
-    runHttpClientWarmUp().catch(() => undefined);
-  }).unref();
+  startOncePerProcess(HTTP_CLIENT_WARM_UP_KEY, setImmediate, runHttpClientWarmUp);
 }
 
 /** The warm-up itself (exported for tests): resolves with the status the fake server answered. */

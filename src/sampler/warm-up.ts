@@ -5,6 +5,7 @@
  * single stalls of 5-15 ms. Continuous profiling pays them right after it starts instead, in
  * separate event-loop turns; the first real collection then runs warm code.
  */
+import { startOncePerProcess } from '../once-per-process';
 import { encode, gzip, yieldToEventLoop } from '../pprof';
 import type { StackFrame } from '../pprof/model';
 import { buildCpuProfile } from './cpu-profile';
@@ -19,12 +20,7 @@ const KEY = Symbol.for('otelprof.sampler.warmedUp');
  * and never rejects: a failure only means the first collection pays the costs itself.
  */
 export function warmUpCollections(): void {
-  const g = globalThis as { [KEY]?: boolean };
-  if (g[KEY]) return;
-  g[KEY] = true;
-  setTimeout(() => {
-    runWarmUp().catch(() => undefined);
-  }, 0).unref();
+  startOncePerProcess(KEY, (run) => setTimeout(run, 0), runWarmUp);
 }
 
 /** How many of the app's loaded files the warm-up looks at for source maps. */
