@@ -149,7 +149,14 @@ async function httpLoad() {
 const VARIANTS = (process.env.TOGGLE_WITH ?? 'otelprof').split(';').map((v) => v.trim()).filter(Boolean);
 const PEER_ONLY = VARIANTS.length === 1 && VARIANTS[0] === 'peer';
 // The peer's own copy of @datadog/pprof (it pins another version than otelprof).
-const ddPprof = VARIANTS.includes('peer') ? require(require.resolve('@datadog/pprof', { paths: [require.resolve('@pyroscope/nodejs')] })) : undefined;
+const peerPprofMain = () => require.resolve('@datadog/pprof', { paths: [require.resolve('@pyroscope/nodejs')] });
+const ddPprof = VARIANTS.includes('peer') ? require(peerPprofMain()) : undefined;
+// How @pyroscope/nodejs starts its samplers (10 s flushes).
+const PEER_TIME_OPTIONS = { durationMillis: 10_000, intervalMicros: 10_000, withContexts: true, workaroundV8Bug: true, collectCpuTime: true };
+const startPeerSamplers = () => {
+  ddPprof.time.start(PEER_TIME_OPTIONS);
+  ddPprof.heap.start(512 * 1024, 64);
+};
 
 function addonVariant(spec) {
   const o = Object.fromEntries(spec.split(',').filter(Boolean).map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
@@ -158,8 +165,7 @@ function addonVariant(spec) {
   const { isMainThread } = require('node:worker_threads');
   const { AsyncLocalStorage } = require('node:async_hooks');
   // peerbuild=1: the TimeProfiler of the peer's @datadog/pprof (5.14.4) instead of otelprof's, same settings.
-  const peerDir = () => join(require.resolve('@datadog/pprof/package.json', { paths: [require.resolve('@pyroscope/nodejs')] }), '..');
-  const addon = o.peerbuild === 1 ? require(join(peerDir(), 'out/src/time-profiler-bindings')) : loadNativeAddon();
+  const addon = o.peerbuild === 1 ? require(join(peerPprofMain(), '..', 'time-profiler-bindings')) : loadNativeAddon();
   const useCPED = (o.cped ?? (asyncContextFrameActive() ? 1 : 0)) === 1;
   const withContexts = (o.ctx ?? 1) === 1;
   let prof;
@@ -185,10 +191,7 @@ function addonVariant(spec) {
 function variant(name) {
   if (name === 'peer') {
     return {
-      on() {
-        ddPprof.time.start({ durationMillis: 10_000, intervalMicros: 10_000, withContexts: true, workaroundV8Bug: true, collectCpuTime: true });
-        ddPprof.heap.start(512 * 1024, 64);
-      },
+      on: startPeerSamplers,
       off() {
         ddPprof.time.stop(false);
         ddPprof.heap.stop();
@@ -254,8 +257,7 @@ async function collections(names, stopLoad) {
       stopHeapSampler();
     } else if (name === 'peer') {
       // As @pyroscope/nodejs's continuous profiler does on each flush (labels generated from its context).
-      ddPprof.time.start({ durationMillis: 10_000, intervalMicros: 10_000, withContexts: true, workaroundV8Bug: true, collectCpuTime: true });
-      ddPprof.heap.start(512 * 1024, 64);
+      startPeerSamplers();
       for (let i = 0; i < COLLECTIONS; i++) {
         await sleep(10_000);
         const c0 = cpuMicros();
