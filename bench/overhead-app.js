@@ -63,9 +63,9 @@ let periods = 0;
 let exportFailures = 0;
 
 /**
- * On-CPU ms of each thread of this process by thread name, from schedstat; the app's own thread
- * is `main` (profiler work on it shows there). V8's profiler thread is
- * `v8:ProfEvntProc`, the threadpool `libuv-worker`, V8's helpers `V8Worker`), from schedstat.
+ * On-CPU ms of each thread of this process by thread name, from schedstat: the app's own thread
+ * is `main` (profiler work on it shows there), V8's profiler thread `v8:ProfEvntProc`, the
+ * threadpool `libuv-worker`, V8's helpers `V8Worker`.
  */
 function threadCpuByName() {
   const out = {};
@@ -85,15 +85,12 @@ function threadCpuByName() {
   }
   return out;
 }
-/** Per-name difference of two threadCpuByName() readings (threads that ended are lost: a lower bound). */
-function threadCpuSince(before) {
-  const now = threadCpuByName();
-  return Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - (before[k] ?? 0)]));
-}
-
-/** The result fields for the threads' CPU since `before`: all of them, and the app's thread alone (NaN without procfs). */
+/**
+ * The result fields for the threads' CPU since the threadCpuByName() reading `before`: by name, and
+ * the app's thread alone (NaN without procfs). Threads that ended meanwhile are lost: a lower bound.
+ */
 function threadCpuFields(before) {
-  const threadCpuMillis = threadCpuSince(before);
+  const threadCpuMillis = Object.fromEntries(Object.entries(threadCpuByName()).map(([k, v]) => [k, v - (before[k] ?? 0)]));
   return { mainThreadMillis: threadCpuMillis.main ?? NaN, threadCpuMillis };
 }
 
