@@ -1,5 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 let gc: (() => void) | undefined;
 
@@ -14,8 +12,9 @@ export function runGc(): void {
     if (typeof existing === 'function') {
       gc = existing;
     } else {
-      setFlagsFromString('--expose-gc');
-      gc = runInNewContext('gc') as () => void;
+      // node:v8 and node:vm load only when a client asks: most processes never do.
+      (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--expose-gc');
+      gc = (require('node:vm') as typeof import('node:vm')).runInNewContext('gc') as () => void;
     }
   }
   gc();

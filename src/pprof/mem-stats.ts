@@ -1,4 +1,3 @@
-import { getHeapStatistics } from 'node:v8';
 
 /**
  * The figures of Go's `runtime.MemStats` trailer in the heap `debug=1` text, filled from what
@@ -25,7 +24,8 @@ export interface GoMemStats {
  * not tracked here (0) unless the caller fills them in.
  */
 export function readNodeMemStats(): GoMemStats {
-  const h = getHeapStatistics();
+  // node:v8 is loaded here, on the first heap debug=1 text, not by every process that loads otelprof.
+  const h = (require('node:v8') as typeof import('node:v8')).getHeapStatistics();
   const mem = process.memoryUsage();
   return {
     Alloc: h.used_heap_size, TotalAlloc: h.used_heap_size, Sys: mem.rss, Lookups: 0, Mallocs: 0, Frees: 0,

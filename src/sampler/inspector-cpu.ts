@@ -9,8 +9,7 @@ import { microsToNanos, monotonicToEpochOffsetMicros } from './clock';
 import { ContextBridge } from './context-bridge';
 import type { CpuBackend } from './cpu-backend';
 import { internFrame } from './frames';
-import { console as inspectorConsole } from 'node:inspector';
-import { inspectorSession, postSync } from './inspector-session';
+import { inspectorModule, inspectorSession, postSync } from './inspector-session';
 import type { RawCpuSample, RawCpuWindow } from './types';
 
 interface CallFrame {
@@ -51,7 +50,7 @@ export class InspectorCpuBackend implements CpuBackend {
     postSync('Profiler.setSamplingInterval', { interval: this._intervalMicros });
     inspectorSession().on('Profiler.consoleProfileFinished', this._onFinished);
     this._title = nextTitle();
-    inspectorConsole.profile(this._title);
+    inspectorModule().console.profile(this._title);
   }
 
   /**
@@ -64,11 +63,11 @@ export class InspectorCpuBackend implements CpuBackend {
     const ending = this._title;
     if (restart) {
       this._title = nextTitle();
-      inspectorConsole.profile(this._title);
+      inspectorModule().console.profile(this._title);
     }
     this._finished = undefined;
     this._ending = ending;
-    inspectorConsole.profileEnd(ending);
+    inspectorModule().console.profileEnd(ending);
     const profile = this._finished as CpuProfile | undefined;
     this._finished = undefined;
     if (!restart) {

@@ -27,10 +27,10 @@ export function makeConsumerProject(): string {
   return dir;
 }
 
-/** Runs the current node (the one running jest: Node 20 or 24) on a script in `cwd`. */
-export function runNode(cwd: string, args: string[], timeoutMillis = 60_000): Promise<RunResult> {
+/** Runs the current node (the one running jest: Node 20 or 24) on a script in `cwd`; `env` adds to jest's environment. */
+export function runNode(cwd: string, args: string[], timeoutMillis = 60_000, env: Record<string, string> = {}): Promise<RunResult> {
   return new Promise((done) => {
-    execFile(process.execPath, args, { cwd, timeout: timeoutMillis, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, args, { cwd, timeout: timeoutMillis, maxBuffer: 16 << 20, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       done({ stdout: String(stdout), stderr: String(stderr), code });
     });

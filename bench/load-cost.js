@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * What loading otelprof costs in RSS, before it does anything: fresh processes that already hold
+ * `node:http` (every service has it) require one entry point and report RSS (anonymous /
+ * file-backed, after two full GCs) over what they held before, and which Node built-in modules and
+ * how many files came with it. Loads otelprof from dist/ (`node scripts/build.js` first).
+ *
+ *   node bench/load-cost.js [runs=5]
+ * Entry points: `otelprof` (the package index) and `core sampler` (the modules the core sampler's
+ * collection uses: src/sampler, src/pprof, exporters/shared), each without and with
+ * `@opentelemetry/api` already loaded (a traced service has it; a plain one does not).
+ * Not part of the library.
+ */
+'use strict';
+const fs = require('node:fs');
+const { execFileSync } = require('node:child_process');
+const { median } = require('./stats');
+
+const DIST = `${__dirname}/../dist`;
+const ENTRIES = {
+  otelprof: [`${DIST}/src/index`],
+  'core sampler': [`${DIST}/src/sampler`, `${DIST}/src/pprof`, `${DIST}/exporters/shared`],
+};
+
+function rssSplitMB() {
+  globalThis.gc();
+  globalThis.gc();
+  const status = fs.readFileSync('/proc/self/status', 'utf8');
+  const field = (name) => Number(status.match(new RegExp(`${name}:\\s+(\\d+)`))[1]) / 1024;
+  return { anon: field('RssAnon'), file: field('RssFile') };
+}
+
+function child(entry, withOtel) {
+  require('node:http');
+  if (withOtel) require('@opentelemetry/api');
+  const builtinsBefore = new Set(process.moduleLoadList);
+  const filesBefore = new Set(Object.keys(require.cache));
+  const before = rssSplitMB();
+  for (const file of ENTRIES[entry]) require(file);
+  const after = rssSplitMB();
+  const builtins = process.moduleLoadList.filter((m) => !builtinsBefore.has(m) && m.startsWith('NativeModule '))
+    .map((m) => m.slice('NativeModule '.length)).filter((m) => !m.startsWith('internal/'));
+  const files = Object.keys(require.cache).filter((f) => !filesBefore.has(f));
+  process.stdout.write(`${JSON.stringify({
+    anonMB: after.anon - before.anon, fileMB: after.file - before.file, builtins,
+    ownFiles: files.filter((f) => !f.includes('node_modules')).length, dependencyFiles: files.filter((f) => f.includes('node_modules')).length,
+  })}\n`);
+}
+
+function parent() {
+  const runs = Number(process.argv[2] ?? 5);
+  const rows = [
+    `Node ${process.versions.node}, median of ${runs} fresh processes each (MB over a process holding node:http)`,
+    '',
+    '| entry point | @opentelemetry/api loaded before | RSS anonymous | RSS file-backed | total | own files | dependency files | public built-ins loaded |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  const out = [];
+  for (const entry of Object.keys(ENTRIES)) {
+    for (const withOtel of [false, true]) {
+      const results = [];
+      for (let r = 0; r < runs; r++) {
+        results.push(JSON.parse(execFileSync(process.execPath, ['--expose-gc', __filename, '--child', entry, withOtel ? '1' : '0'], { encoding: 'utf8' })));
+      }
+      const m = (k) => median(results.map((x) => x[k]));
+      rows.push(`| ${entry} | ${withOtel ? 'yes' : 'no'} | ${m('anonMB').toFixed(1)} | ${m('fileMB').toFixed(1)} | ${(m('anonMB') + m('fileMB')).toFixed(1)} | ${results[0].ownFiles} | ${results[0].dependencyFiles} | ${results[0].builtins.join(' ') || '-'} |`);
+      out.push({ entry, withOtel, results });
+    }
+  }
+  process.stdout.write(`${rows.join('\n')}\n`);
+  if (process.env.OUT_JSON) fs.writeFileSync(process.env.OUT_JSON, `${JSON.stringify({ node: process.versions.node, out }, null, 1)}\n`);
+}
+
+if (process.argv[2] === '--child') child(process.argv[3], process.argv[4] === '1');
+else parent();
