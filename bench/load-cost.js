@@ -3,7 +3,8 @@
  * What loading otelprof costs in RSS, before it does anything: fresh processes that already hold
  * `node:http` (every service has it) require one entry point and report RSS (anonymous /
  * file-backed, after two full GCs) over what they held before, and which Node built-in modules and
- * how many files came with it. Loads otelprof from dist/ (`node scripts/build.js` first).
+ * how many files came with it. Loads otelprof as an app does, from a node_modules copy of dist/
+ * (bench/installed-copy.js; `node scripts/build.js` first).
  *
  *   node bench/load-cost.js [runs=5]
  * Entry points: `otelprof` (the package index) and `core sampler` (the modules the core sampler's
@@ -14,12 +15,13 @@
 'use strict';
 const fs = require('node:fs');
 const { execFileSync } = require('node:child_process');
+const { installedCopy } = require('./installed-copy');
 const { median } = require('./stats');
 
-const DIST = `${__dirname}/../dist`;
+/** Files each entry point requires, under dist/. */
 const ENTRIES = {
-  otelprof: [`${DIST}/src/index`],
-  'core sampler': [`${DIST}/src/sampler`, `${DIST}/src/pprof`, `${DIST}/exporters/shared`],
+  otelprof: ['src/index'],
+  'core sampler': ['src/sampler', 'src/pprof', 'exporters/shared'],
 };
 
 function rssSplitMB() {
@@ -36,19 +38,21 @@ function child(entry, withOtel) {
   const builtinsBefore = new Set(process.moduleLoadList);
   const filesBefore = new Set(Object.keys(require.cache));
   const before = rssSplitMB();
-  for (const file of ENTRIES[entry]) require(file);
+  for (const file of ENTRIES[entry]) require(`${process.env.OTELPROF_DIST}/${file}`);
   const after = rssSplitMB();
   const builtins = process.moduleLoadList.filter((m) => !builtinsBefore.has(m) && m.startsWith('NativeModule '))
     .map((m) => m.slice('NativeModule '.length)).filter((m) => !m.startsWith('internal/'));
   const files = Object.keys(require.cache).filter((f) => !filesBefore.has(f));
   process.stdout.write(`${JSON.stringify({
     anonMB: after.anon - before.anon, fileMB: after.file - before.file, builtins,
-    ownFiles: files.filter((f) => !f.includes('node_modules')).length, dependencyFiles: files.filter((f) => f.includes('node_modules')).length,
+    ownFiles: files.filter((f) => f.startsWith(process.env.OTELPROF_DIST)).length,
+    dependencyFiles: files.filter((f) => !f.startsWith(process.env.OTELPROF_DIST)).length,
   })}\n`);
 }
 
 function parent() {
   const runs = Number(process.argv[2] ?? 5);
+  const dist = installedCopy();
   const rows = [
     `Node ${process.versions.node}, median of ${runs} fresh processes each (MB over a process holding node:http)`,
     '',
@@ -60,7 +64,8 @@ function parent() {
     for (const withOtel of [false, true]) {
       const results = [];
       for (let r = 0; r < runs; r++) {
-        results.push(JSON.parse(execFileSync(process.execPath, ['--expose-gc', __filename, '--child', entry, withOtel ? '1' : '0'], { encoding: 'utf8' })));
+        results.push(JSON.parse(execFileSync(process.execPath, ['--expose-gc', __filename, '--child', entry, withOtel ? '1' : '0'],
+          { encoding: 'utf8', env: { ...process.env, OTELPROF_DIST: dist } })));
       }
       const m = (k) => median(results.map((x) => x[k]));
       rows.push(`| ${entry} | ${withOtel ? 'yes' : 'no'} | ${m('anonMB').toFixed(1)} | ${m('fileMB').toFixed(1)} | ${(m('anonMB') + m('fileMB')).toFixed(1)} | ${results[0].ownFiles} | ${results[0].dependencyFiles} | ${results[0].builtins.join(' ') || '-'} |`);

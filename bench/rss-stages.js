@@ -10,7 +10,8 @@
  *   collect    + a collection every 10 s as the scheduler runs it (rotate, heap read, build, encode, gzip; no upload)
  * The young generation is fixed for the whole run (the parent starts the child with
  * --min/--max-semi-space-size), so its growth, which V8 times by survived bytes since start, does
- * not land in one stage or another by chance. Loads otelprof from dist/ (`node scripts/build.js` first).
+ * not land in one stage or another by chance. Loads otelprof as an app does, from a node_modules copy
+ * of dist/ (bench/installed-copy.js; `node scripts/build.js` first).
  *
  *   node bench/rss-stages.js [runs=3]        prints one Markdown table (median over runs) and the runs
  * Not part of the library.
@@ -21,6 +22,7 @@ const fs = require('node:fs');
 require('node:http');
 const { execFileSync } = require('node:child_process');
 const { unitOfWork } = require('./workload');
+const { installedCopy } = require('./installed-copy');
 const { median } = require('./stats');
 
 const STAGES = ['baseline', 'loaded', 'cpu', 'heap', 'collect'];
@@ -58,7 +60,7 @@ async function runStage(seconds) {
 }
 
 async function child() {
-  const DIST = `${__dirname}/../dist`;
+  const DIST = process.env.OTELPROF_DIST;
   const dist = (p) => require(`${DIST}/src/${p}`);
   const out = {};
   let mods;
@@ -92,10 +94,11 @@ async function child() {
 
 function parent() {
   const runs = Number(process.argv[2] ?? 3);
+  const dist = installedCopy();
   const results = [];
   for (let r = 0; r < runs; r++) {
     const line = execFileSync(process.execPath, [`--min-semi-space-size=${SEMI_SPACE_MB}`, `--max-semi-space-size=${SEMI_SPACE_MB}`, __filename, '--child'],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, OTELPROF_DIST: dist } });
     results.push(JSON.parse(line));
     process.stderr.write(`run ${r + 1}/${runs}: ${line}`);
   }
