@@ -8,8 +8,10 @@
  *
  *   node bench/load-cost.js [runs=5]
  * Entry points: `otelprof` (the package index) and `core sampler` (the modules the core sampler's
- * collection uses: src/sampler, src/pprof, exporters/shared), each without and with
- * `@opentelemetry/api` already loaded (a traced service has it; a plain one does not).
+ * collection uses: src/sampler, src/pprof, exporters/shared), each into three processes: a bare
+ * one, one with `@opentelemetry/api` loaded (a traced service has it), and one that has also
+ * loaded express and fastify (what an app with a web framework has touched before otelprof: much
+ * of a bare process's cost is Node and V8 code run for the first time, not otelprof's).
  * Not part of the library.
  */
 'use strict';
@@ -17,6 +19,13 @@ const fs = require('node:fs');
 const { execFileSync } = require('node:child_process');
 const { installedCopy } = require('./installed-copy');
 const { median } = require('./stats');
+
+/** What each process has loaded before otelprof, besides node:http. */
+const PRELOADS = {
+  'node:http only': [],
+  '+ @opentelemetry/api': ['@opentelemetry/api'],
+  '+ @opentelemetry/api, express, fastify': ['@opentelemetry/api', 'express', 'fastify'],
+};
 
 /** Files each entry point requires, under dist/. */
 const ENTRIES = {
@@ -32,9 +41,9 @@ function rssSplitMB() {
   return { anon: field('RssAnon'), file: field('RssFile') };
 }
 
-function child(entry, withOtel) {
+function child(entry, preload) {
   require('node:http');
-  if (withOtel) require('@opentelemetry/api');
+  for (const m of PRELOADS[preload]) require(m);
   const builtinsBefore = new Set(process.moduleLoadList);
   const filesBefore = new Set(Object.keys(require.cache));
   const before = rssSplitMB();
@@ -56,25 +65,25 @@ function parent() {
   const rows = [
     `Node ${process.versions.node}, median of ${runs} fresh processes each (MB over a process holding node:http)`,
     '',
-    '| entry point | @opentelemetry/api loaded before | RSS anonymous | RSS file-backed | total | own files | dependency files | public built-ins loaded |',
+    '| entry point | loaded before | RSS anonymous | RSS file-backed | total | own files | dependency files | public built-ins loaded |',
     '|---|---|---|---|---|---|---|---|',
   ];
   const out = [];
   for (const entry of Object.keys(ENTRIES)) {
-    for (const withOtel of [false, true]) {
+    for (const preload of Object.keys(PRELOADS)) {
       const results = [];
       for (let r = 0; r < runs; r++) {
-        results.push(JSON.parse(execFileSync(process.execPath, ['--expose-gc', __filename, '--child', entry, withOtel ? '1' : '0'],
+        results.push(JSON.parse(execFileSync(process.execPath, ['--expose-gc', __filename, '--child', entry, preload],
           { encoding: 'utf8', env: { ...process.env, OTELPROF_DIST: dist } })));
       }
       const m = (k) => median(results.map((x) => x[k]));
-      rows.push(`| ${entry} | ${withOtel ? 'yes' : 'no'} | ${m('anonMB').toFixed(1)} | ${m('fileMB').toFixed(1)} | ${(m('anonMB') + m('fileMB')).toFixed(1)} | ${results[0].ownFiles} | ${results[0].dependencyFiles} | ${results[0].builtins.join(' ') || '-'} |`);
-      out.push({ entry, withOtel, results });
+      rows.push(`| ${entry} | ${preload} | ${m('anonMB').toFixed(1)} | ${m('fileMB').toFixed(1)} | ${(m('anonMB') + m('fileMB')).toFixed(1)} | ${results[0].ownFiles} | ${results[0].dependencyFiles} | ${results[0].builtins.join(' ') || '-'} |`);
+      out.push({ entry, preload, results });
     }
   }
   process.stdout.write(`${rows.join('\n')}\n`);
   if (process.env.OUT_JSON) fs.writeFileSync(process.env.OUT_JSON, `${JSON.stringify({ node: process.versions.node, out }, null, 1)}\n`);
 }
 
-if (process.argv[2] === '--child') child(process.argv[3], process.argv[4] === '1');
+if (process.argv[2] === '--child') child(process.argv[3], process.argv[4]);
 else parent();
