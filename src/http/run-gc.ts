@@ -1,4 +1,3 @@
-
 let gc: (() => void) | undefined;
 
 /**

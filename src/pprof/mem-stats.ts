@@ -1,4 +1,3 @@
-
 /**
  * The figures of Go's `runtime.MemStats` trailer in the heap `debug=1` text, filled from what
  * Node exposes. Fields Node has no counterpart for are 0. All sizes in bytes, times in ns.
