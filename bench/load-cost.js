@@ -18,6 +18,7 @@
 const fs = require('node:fs');
 const { execFileSync } = require('node:child_process');
 const { installedCopy } = require('./installed-copy');
+const { rssSplitMB } = require('./proc-mem');
 const { median } = require('./stats');
 
 /** What each process has loaded before otelprof, besides node:http. */
@@ -33,12 +34,11 @@ const ENTRIES = {
   'core sampler': ['src/sampler', 'src/pprof', 'exporters/shared'],
 };
 
-function rssSplitMB() {
+/** The RSS split after two full GCs, so garbage of the loading does not count. */
+function rssAfterGcMB() {
   globalThis.gc();
   globalThis.gc();
-  const status = fs.readFileSync('/proc/self/status', 'utf8');
-  const field = (name) => Number(status.match(new RegExp(`${name}:\\s+(\\d+)`))[1]) / 1024;
-  return { anon: field('RssAnon'), file: field('RssFile') };
+  return rssSplitMB();
 }
 
 function child(entry, preload) {
@@ -46,9 +46,9 @@ function child(entry, preload) {
   for (const m of PRELOADS[preload]) require(m);
   const builtinsBefore = new Set(process.moduleLoadList);
   const filesBefore = new Set(Object.keys(require.cache));
-  const before = rssSplitMB();
+  const before = rssAfterGcMB();
   for (const file of ENTRIES[entry]) require(`${process.env.OTELPROF_DIST}/${file}`);
-  const after = rssSplitMB();
+  const after = rssAfterGcMB();
   const builtins = process.moduleLoadList.filter((m) => !builtinsBefore.has(m) && m.startsWith('NativeModule '))
     .map((m) => m.slice('NativeModule '.length)).filter((m) => !m.startsWith('internal/'));
   const files = Object.keys(require.cache).filter((f) => !filesBefore.has(f));

@@ -34,6 +34,7 @@ const DIST = process.env.OTELPROF_DIST ?? `${__dirname}/../dist`;
 const dist = (p) => require(`${DIST}/src/${p}`);
 const { gapTrace } = require('./gap-trace');
 const { unitOfWork } = require('./workload');
+const { rssSplitMB } = require('./proc-mem');
 
 const [workload, variantArg, sinkPortArg, arg] = process.argv.slice(2);
 const [variant, paramText = ''] = variantArg.split('@');
@@ -94,16 +95,6 @@ function threadCpuFields(before) {
   return { mainThreadMillis: threadCpuMillis.main ?? NaN, threadCpuMillis };
 }
 
-/** RssAnon / RssFile in MB from /proc/self/status: file-backed pages are mostly the node binary's code, shared between processes. */
-function rssSplitMB() {
-  try {
-    const status = fs.readFileSync('/proc/self/status', 'utf8');
-    const field = (name) => Number(status.match(new RegExp(`${name}:\\s+(\\d+)`))[1]) / 1024;
-    return { anon: field('RssAnon'), file: field('RssFile') };
-  } catch {
-    return { anon: NaN, file: NaN };
-  }
-}
 /**
  * Peaks of the two parts, sampled every 250 ms in every variant alike, with the JS heap's parts
  * (reserved, used, new space) and memory outside it (external + array buffers), to tell V8 heap

@@ -23,17 +23,12 @@ require('node:http');
 const { execFileSync } = require('node:child_process');
 const { unitOfWork } = require('./workload');
 const { installedCopy } = require('./installed-copy');
+const { rssSplitMB } = require('./proc-mem');
 const { median } = require('./stats');
 
 const STAGES = ['baseline', 'loaded', 'cpu', 'heap', 'collect'];
 const STAGE_SECONDS = Number(process.env.STAGE_SECONDS ?? 20);
 const SEMI_SPACE_MB = 4;
-
-function rssSplitMB() {
-  const status = fs.readFileSync('/proc/self/status', 'utf8');
-  const field = (name) => Number(status.match(new RegExp(`${name}:\\s+(\\d+)`))[1]) / 1024;
-  return { anon: field('RssAnon'), file: field('RssFile') };
-}
 
 /** Runs the workload for `seconds`, yielding to the loop as overhead-app does; returns peak RSS parts and the heap at the end. */
 async function runStage(seconds) {
