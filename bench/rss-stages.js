@@ -8,6 +8,7 @@
  *   cpu        + the CPU sampler at 100 Hz, never read
  *   heap       + the heap sampler (512 KiB), never read
  *   collect    + a collection every 10 s as the scheduler runs it (rotate, heap read, build, encode, gzip; no upload)
+ *              (SPLIT_COLLECT=1: first `read`, only rotate and heap read, then `build`, without encode and gzip)
  * The young generation is fixed for the whole run (the parent starts the child with
  * --min/--max-semi-space-size), so its growth, which V8 times by survived bytes since start, does
  * not land in one stage or another by chance. Loads otelprof as an app does, from a node_modules copy
@@ -26,7 +27,8 @@ const { installedCopy } = require('./installed-copy');
 const { rssSplitMB } = require('./proc-mem');
 const { median } = require('./stats');
 
-const STAGES = ['baseline', 'loaded', 'cpu', 'heap', 'collect'];
+// SPLIT_COLLECT=1 adds `read` (rotate and heap read only) and `build` (+ the builds) before `collect`.
+const STAGES = ['baseline', 'loaded', 'cpu', 'heap', ...(process.env.SPLIT_COLLECT === '1' ? ['read', 'build'] : []), 'collect'];
 const STAGE_SECONDS = Number(process.env.STAGE_SECONDS ?? 20);
 const SEMI_SPACE_MB = 4;
 
@@ -60,6 +62,7 @@ async function child() {
   const out = {};
   let mods;
   let window;
+  let timer;
   for (const stage of STAGES) {
     if (stage === 'loaded') {
       mods = { ...dist('sampler'), ...dist('pprof') };
@@ -68,18 +71,24 @@ async function child() {
       window = mods.openCpuWindow({ hz: 100 });
     } else if (stage === 'heap') {
       mods.startHeapSampler({ intervalBytes: 524288 });
-    } else if (stage === 'collect') {
-      mods.warmUpCollections();
+    } else {
+      // read / build / collect: each replaces the previous stage's 10 s collection with a longer one.
+      if (stage === STAGES[STAGES.indexOf('heap') + 1]) mods.warmUpCollections();
+      const steps = { read: 1, build: 2, collect: 3 }[stage];
       const collect = async () => {
         const raw = window.rotate();
         await mods.yieldToEventLoop();
         const snap = mods.takeHeapSnapshot();
+        if (steps < 2) return;
         const cpu = await mods.buildCpuProfile(raw, 'cpu');
         const heap = await mods.buildHeapProfile(snap, 'heap');
+        if (steps < 3) return;
         await mods.gzip(mods.encode(cpu));
         await mods.gzip(mods.encode(heap));
       };
-      setInterval(() => { collect().catch((e) => process.stderr.write(`${e.stack}\n`)); }, 10_000).unref();
+      clearInterval(timer);
+      timer = setInterval(() => { collect().catch((e) => process.stderr.write(`${e.stack}\n`)); }, 10_000);
+      timer.unref();
     }
     out[stage] = await runStage(STAGE_SECONDS);
   }
