@@ -5,13 +5,15 @@
 import type { Session } from 'node:inspector';
 
 let session: Session | undefined;
+let inspector: typeof import('node:inspector') | undefined;
 
 /**
  * `node:inspector`, loaded on first use: only the fallback backends need it, and loading it costs
  * about 0.5 MB of RSS on Node 24 in every process that runs the native sampler.
  */
 export function inspectorModule(): typeof import('node:inspector') {
-  return require('node:inspector') as typeof import('node:inspector');
+  inspector ??= require('node:inspector') as typeof import('node:inspector');
+  return inspector;
 }
 
 /** The thread's session, connected on first use. */
