@@ -58,6 +58,25 @@ beforeAll(async () => {
       defaultIsCjs: otelprofDefault === cjs,
       resolved: import.meta.resolve('otelprof'),
     }));`);
+  // A short profiled run against a loopback sink; prints the public built-ins that came with otelprof.
+  writeFileSync(join(project, 'builtins.cjs'), `
+    const http = require('node:http');
+    const before = new Set(process.moduleLoadList);
+    const publicBuiltins = () => process.moduleLoadList
+      .filter((m) => !before.has(m) && m.startsWith('NativeModule ') && !m.startsWith('NativeModule internal/'))
+      .map((m) => m.slice('NativeModule '.length));
+    const otelprof = require('otelprof');
+    let uploads = 0;
+    const sink = http.createServer((req, res) => { req.resume(); req.on('end', () => { uploads++; res.end(); }); });
+    sink.listen(0, '127.0.0.1', () => {
+      const profiler = otelprof.startProfiling({ serviceName: 'load-check', serverAddress: 'http://127.0.0.1:' + sink.address().port, uploadIntervalMillis: 1000 });
+      const end = Date.now() + 300;
+      while (Date.now() < end);
+      profiler.shutdown().then(() => {
+        sink.close();
+        console.log(JSON.stringify({ builtins: publicBuiltins(), uploads }));
+      });
+    });`);
 });
 
 describe('package entry points', () => {
@@ -91,28 +110,13 @@ describe('package entry points', () => {
   // Each of these costs RSS in every profiled process (node:https with TLS about 2 MB on Node 24,
   // node:fs/promises about 1 MB, node:inspector 0.5 MB) and only an optional feature needs it.
   const OPTIONAL_BUILTINS = ['https', 'tls', 'inspector', 'fs/promises', 'vm', 'v8'];
-  const LOADED_BUILTINS_SCRIPT = `
-    const http = require('node:http');
-    const before = new Set(process.moduleLoadList);
-    const publicBuiltins = () => process.moduleLoadList
-      .filter((m) => !before.has(m) && m.startsWith('NativeModule ') && !m.startsWith('NativeModule internal/'))
-      .map((m) => m.slice('NativeModule '.length));
-    const otelprof = require('otelprof');
-    let uploads = 0;
-    const sink = http.createServer((req, res) => { req.resume(); req.on('end', () => { uploads++; res.end(); }); });
-    sink.listen(0, '127.0.0.1', () => {
-      const profiler = otelprof.startProfiling({ serviceName: 'load-check', serverAddress: 'http://127.0.0.1:' + sink.address().port, uploadIntervalMillis: 1000 });
-      const end = Date.now() + 300;
-      while (Date.now() < end);
-      profiler.shutdown().then(() => {
-        sink.close();
-        console.log(JSON.stringify({ builtins: publicBuiltins(), uploads }));
-      });
-    });`;
+  /** Runs builtins.cjs (a short profiled run, see beforeAll) with the given sampler backend. */
+  async function builtinsLoadedByProfiling(sampler: 'native' | 'inspector'): Promise<{ builtins: string[]; uploads: number }> {
+    return parseOutput(await runNode(project, ['builtins.cjs'], 60_000, { OTELPROF_SAMPLER: sampler })) as { builtins: string[]; uploads: number };
+  }
 
   it('profiling to an http:// Pyroscope with the native sampler loads none of the built-ins only optional features need', async () => {
-    writeFileSync(join(project, 'builtins.cjs'), LOADED_BUILTINS_SCRIPT);
-    const out = parseOutput(await runNode(project, ['builtins.cjs'], 60_000, { OTELPROF_SAMPLER: 'native' })) as { builtins: string[]; uploads: number };
+    const out = await builtinsLoadedByProfiling('native');
     // The run really profiled and uploaded (the last window at shutdown at least).
     expect(out.uploads).toBeGreaterThan(0);
     expect(out.builtins).toEqual(expect.arrayContaining(['zlib']));
@@ -120,8 +124,7 @@ describe('package entry points', () => {
   });
 
   it('the inspector sampler does load node:inspector (the check above can see a load)', async () => {
-    writeFileSync(join(project, 'builtins.cjs'), LOADED_BUILTINS_SCRIPT);
-    const out = parseOutput(await runNode(project, ['builtins.cjs'], 60_000, { OTELPROF_SAMPLER: 'inspector' })) as { builtins: string[]; uploads: number };
+    const out = await builtinsLoadedByProfiling('inspector');
     expect(out.uploads).toBeGreaterThan(0);
     expect(out.builtins).toContain('inspector');
   });
