@@ -1,4 +1,5 @@
-import { diag, type DiagLogger } from '@opentelemetry/api';
+import type { DiagLogger } from '@opentelemetry/api';
+import { componentLogger } from '../../src/otel-api';
 
 /**
  * Logs each kind of problem once through the OTel diag logger, then only counts repeats, so a
@@ -11,7 +12,7 @@ export class LogOnce {
 
   /** `namespace` is the diag component, e.g. `otelprof/exporters/pyroscope`. */
   constructor(namespace: string) {
-    this._logger = diag.createComponentLogger({ namespace });
+    this._logger = componentLogger(namespace);
   }
 
   /** Warns about `kind` (a stable key such as `http-500`) the first time and at powers of ten. */

@@ -1,4 +1,5 @@
-import { metrics, type Attributes, type Counter, type Histogram, type MeterProvider } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, MeterProvider } from '@opentelemetry/api';
+import { otelApi } from '../../src/otel-api';
 
 /**
  * The exporters' own metrics, recorded through the OTel metrics API (no-ops unless a meter
@@ -22,7 +23,7 @@ export class SelfMetrics {
 
   /** Uses `meterProvider`, else the global one at construction time (`metrics.getMeter('otelprof')`). */
   constructor(exporter: string, meterProvider?: MeterProvider) {
-    const meter = meterProvider ? meterProvider.getMeter('otelprof') : metrics.getMeter('otelprof');
+    const meter = meterProvider ? meterProvider.getMeter('otelprof') : otelApi().metrics.getMeter('otelprof');
     this._attrs = { exporter };
     this._exported = meter.createCounter('otelprof.exporter.exported', { description: 'Profiles delivered', unit: '{profile}' });
     this._dropped = meter.createCounter('otelprof.exporter.dropped', { description: 'Profiles dropped, by reason', unit: '{profile}' });

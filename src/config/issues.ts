@@ -3,7 +3,7 @@
  * (variable, rule, value), the setting falls back (to the generic variable, or the default), and
  * the issues are logged once at start through the OTel diag logger.
  */
-import { diag } from '@opentelemetry/api';
+import { componentLogger } from '../otel-api';
 
 /** One invalid environment variable, as found while resolving the configuration. */
 export interface ConfigIssue {
@@ -33,6 +33,6 @@ export function configIssue(variable: string, value: string, expected: string): 
  */
 export function reportConfigIssues(issues: readonly ConfigIssue[]): void {
   if (issues.length === 0) return;
-  const logger = diag.createComponentLogger({ namespace: 'otelprof/config' });
+  const logger = componentLogger('otelprof/config');
   for (const issue of issues) logger.warn(issue.message);
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { diag } from '@opentelemetry/api';
+import { componentLogger } from '../otel-api';
 import { InvalidArgumentError } from '../errors';
 import { profiles } from '../profiles';
 import { serveCpuProfile } from './cpu-route';
@@ -25,7 +25,7 @@ export interface PprofHandlerOptions {
  */
 export type PprofRequestHandler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
 
-const log = diag.createComponentLogger({ namespace: 'otelprof/http' });
+const log = componentLogger('otelprof/http');
 
 /**
  * Go's net/http/pprof routes as one request handler: the index page, `profile`, `symbol`,

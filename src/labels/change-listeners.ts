@@ -5,7 +5,7 @@
  * `context.with`. Fired when `runWithLabels` enters and leaves `fn` (synchronously) and after
  * `setContextLabels`. Shared by every copy of otelprof in the process (Symbol.for).
  */
-import { diag } from '@opentelemetry/api';
+import { componentLogger } from '../otel-api';
 
 const LISTENERS_KEY = Symbol.for('otelprof.labels.listeners');
 /**
@@ -17,7 +17,7 @@ export type LabelsChangeKind = 'scope' | 'set';
 type Listener = (kind: LabelsChangeKind) => void;
 type GlobalWithListeners = typeof globalThis & { [LISTENERS_KEY]?: Listener[] };
 
-const logger = diag.createComponentLogger({ namespace: 'otelprof/labels' });
+const logger = componentLogger('otelprof/labels');
 
 function list(): Listener[] {
   const g = globalThis as GlobalWithListeners;

@@ -1,17 +1,17 @@
 /**
  * Labels stored in an OpenTelemetry `Context` (Go's labels in a `context.Context`).
  *
- * The key comes from `createContextKey`, which is `Symbol.for(description)`: two copies of
- * otelprof in one process (or one process with several OTel API copies) read the same labels.
+ * The key is what the API's `createContextKey('otelprof.labels')` returns, `Symbol.for(description)`
+ * (written out so that loading this module does not load the API): two copies of otelprof in one
+ * process (or one process with several OTel API copies) read the same labels.
  */
-import { createContextKey } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { InvalidArgumentError } from '../errors';
 import { markLabelsUsed } from './change-listeners';
 import { LabelSet } from './label-set';
 
 /** otelprof's own context key; the value stored under it is a {@link LabelSet}. */
-export const LABELS_CONTEXT_KEY: symbol = createContextKey('otelprof.labels');
+export const LABELS_CONTEXT_KEY: symbol = Symbol.for('otelprof.labels');
 
 /**
  * The label set stored in `ctx`, or `undefined` when it has none. Returns the stored object

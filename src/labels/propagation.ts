@@ -21,9 +21,9 @@
  * undoes `setContextLabels` calls made inside `fn`, as Go's `Do` restores labels when `f` returns).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { context } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { InvalidArgumentError } from '../errors';
+import { otelApi } from '../otel-api';
 import { hasLabelListeners, markLabelsUsed, notifyLabelsChanged } from './change-listeners';
 import { LABELS_CONTEXT_KEY, labelsOf } from './context';
 import { LabelSet } from './label-set';
@@ -57,7 +57,7 @@ function storage(create: boolean): AsyncLocalStorage<Installed> | undefined {
  * `activeContext` when `context.active()` was just read (the sampler's bridge, per callback).
  */
 export function currentLabels(activeContext?: Context): LabelSet | undefined {
-  const active = labelsOf(activeContext ?? context.active());
+  const active = labelsOf(activeContext ?? otelApi().context.active());
   const installed = storageRef !== undefined ? storageRef.getStore() : storage(false)?.getStore();
   let result: LabelSet | undefined;
   if (installed === undefined || installed.labels === active) result = active;
@@ -84,6 +84,7 @@ export function runWithLabels<T>(set: LabelSet, fn: (ctx: Context) => T): T {
   markLabelsUsed();
   const current = currentLabels();
   const merged = current === undefined ? set : current.merge(set);
+  const context = otelApi().context;
   const ctx = context.active().setValue(LABELS_CONTEXT_KEY, merged);
   const store = storage(true) as AsyncLocalStorage<Installed>;
   const installed: Installed = { labels: merged, shadow: merged };
@@ -111,7 +112,7 @@ export function setContextLabels(ctx: Context): void {
     throw new InvalidArgumentError('setContextLabels: ctx must be an OpenTelemetry Context');
   }
   markLabelsUsed();
-  const installed: Installed = { labels: labelsOf(ctx), shadow: labelsOf(context.active()) };
+  const installed: Installed = { labels: labelsOf(ctx), shadow: labelsOf(otelApi().context.active()) };
   (storage(true) as AsyncLocalStorage<Installed>).enterWith(installed);
   if (hasLabelListeners()) notifyLabelsChanged('set');
 }

@@ -3,10 +3,10 @@
  * the sampler's sample-context bridge and the OTEP-4947 thread-context publisher. Listeners live
  * on globalThis so a context manager from one copy of otelprof serves listeners of another.
  */
-import { diag } from '@opentelemetry/api';
+import { componentLogger } from '../otel-api';
 import type { Context } from '@opentelemetry/api';
 
-const logger = diag.createComponentLogger({ namespace: 'otelprof/otel' });
+const logger = componentLogger('otelprof/otel');
 
 /**
  * Told about context switches made through `context.with()` / `attach()`.

@@ -4,7 +4,7 @@
  * manager so the profiler follows every context switch.
  */
 import type { ContextManager } from '@opentelemetry/api';
-import { diag } from '@opentelemetry/api';
+import { componentLogger } from '../otel-api';
 import { dirname, join } from 'node:path';
 import { profilingContextManager } from './context-manager';
 import { OtelSdkIncompatibleError } from './errors';
@@ -17,7 +17,7 @@ import {
 } from './span-processor';
 import { enableThreadContext } from './thread-context';
 
-const logger = diag.createComponentLogger({ namespace: 'otelprof/otel' });
+const logger = componentLogger('otelprof/otel');
 
 /** Options of {@link withProfiling}. */
 export interface WithProfilingOptions extends ProfilingSpanProcessorOptions {

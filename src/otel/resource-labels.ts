@@ -2,11 +2,11 @@
  * Resource attributes -> Pyroscope series labels. The set is fixed and small so that a profile
  * series stays well under Pyroscope's limit of 30 label names, whatever the resource carries.
  */
-import { diag } from '@opentelemetry/api';
+import { componentLogger } from '../otel-api';
 import type { AttributeValue } from '@opentelemetry/api';
 import { hostname } from 'node:os';
 
-const logger = diag.createComponentLogger({ namespace: 'otelprof/otel' });
+const logger = componentLogger('otelprof/otel');
 
 /**
  * The resource attributes otelprof turns into series labels, in label order, with the label

@@ -3,7 +3,7 @@
  * marks that span with `pyroscope.profile.id` so Grafana can link the trace to its profile.
  * It exports nothing; it only needs a slot in the tracer provider's processor list.
  */
-import { diag, isSpanContextValid, trace } from '@opentelemetry/api';
+import { componentLogger, otelApi } from '../otel-api';
 import type { Context, Span } from '@opentelemetry/api';
 import { InvalidArgumentError } from '../errors';
 import {
@@ -18,7 +18,7 @@ import { invalidateThreadContext } from './thread-context';
 import { acquireSpanLabels } from './span-labels-source';
 import type { ResourceLike } from './resource-labels';
 
-const logger = diag.createComponentLogger({ namespace: 'otelprof/otel' });
+const logger = componentLogger('otelprof/otel');
 
 // The tracer provider's resource, seen on the first span a ProfilingSpanProcessor handles.
 const RESOURCE_KEY = Symbol.for('otelprof.otel.sdkResource');
@@ -168,6 +168,7 @@ export class ProfilingSpanProcessor implements SpanProcessorLike {
    * unsampled, or from another provider): the new span then starts its own local tree.
    */
   private _localParentProfile(parentContext: Context): SpanProfile | undefined {
+    const { isSpanContextValid, trace } = otelApi();
     const parent = trace.getSpan(parentContext);
     if (parent === undefined) return undefined;
     const psc = parent.spanContext();

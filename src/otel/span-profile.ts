@@ -3,8 +3,8 @@
  * span is active carry. Computed once per span at start (by the ProfilingSpanProcessor) and kept
  * in a WeakMap, so resolving the labels of a context on every context switch allocates nothing.
  */
-import { trace, TraceFlags } from '@opentelemetry/api';
 import type { Context, Span } from '@opentelemetry/api';
+import { otelApi } from '../otel-api';
 
 /** Which spans put their own id on samples: the local root only (default) or every span. */
 export type SpanLabelScope = 'local-root' | 'all';
@@ -126,11 +126,12 @@ export function spanProfileOfSpan(span: object | undefined): SpanProfile | undef
  * lookup and one WeakMap lookup, so it is safe to call on every async context switch.
  */
 export function spanProfileOf(ctx: Context): SpanProfile | undefined {
-  const span = trace.getSpan(ctx);
+  const span = otelApi().trace.getSpan(ctx);
   return span === undefined ? undefined : spans.get(span);
 }
 
 /** True when the span's trace flags have the sampled bit. */
 export function isSampled(span: Span): boolean {
-  return (span.spanContext().traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+  const sampled = otelApi().TraceFlags.SAMPLED;
+  return (span.spanContext().traceFlags & sampled) === sampled;
 }

@@ -5,12 +5,12 @@
  * plus the attribute `span_name`. Off by default; feature-detected (Linux with AsyncContextFrame,
  * i.e. Node 24+, or 22.7+ with the flag); a no-op elsewhere.
  */
-import { diag } from '@opentelemetry/api';
+import { componentLogger } from '../otel-api';
 import type { Context } from '@opentelemetry/api';
 import { addContextSwitchListener, type ContextSwitchListener } from './context-listeners';
 import { spanProfileOf, type SpanProfile } from './span-profile';
 
-const logger = diag.createComponentLogger({ namespace: 'otelprof/otel' });
+const logger = componentLogger('otelprof/otel');
 
 /** Attribute keys of each thread-context record, by index (OTEP 4947 key map). */
 export const THREAD_CONTEXT_ATTRIBUTE_KEYS: readonly string[] = Object.freeze(['span_name']);

@@ -6,13 +6,13 @@
  */
 import { createHook, type AsyncHook } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import { diag } from '@opentelemetry/api';
+import { componentLogger } from '../otel-api';
 import { InvalidArgumentError } from '../errors';
 import { currentLabels, type LabelSet } from '../labels';
 import type { StackFrame } from '../pprof/model';
 import { captureUserStack } from './async-resources-stack';
 
-const logger = diag.createComponentLogger({ namespace: 'otelprof/sampler' });
+const logger = componentLogger('otelprof/sampler');
 
 /** Default bound on tracked resources: beyond it new resources are counted as dropped. */
 export const DEFAULT_MAX_TRACKED_RESOURCES = 10_000;

@@ -2,14 +2,14 @@
  * Picks the CPU sampling backend: the `backend` option, else `OTELPROF_SAMPLER`, else native; if
  * the native addon cannot load, the inspector takes over and this is logged once.
  */
-import { diag } from '@opentelemetry/api';
+import { componentLogger } from '../otel-api';
 import { InvalidArgumentError } from '../errors';
 import type { CpuBackend } from './cpu-backend';
 import { InspectorCpuBackend } from './inspector-cpu';
 import { NativeCpuBackend } from './native-cpu';
 import type { SamplerBackendName } from './types';
 
-const log = diag.createComponentLogger({ namespace: 'otelprof/sampler' });
+const log = componentLogger('otelprof/sampler');
 let warnedFallback = false;
 let warnedEnv = false;
 

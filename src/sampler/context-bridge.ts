@@ -21,7 +21,7 @@
 import { createHook } from 'node:async_hooks';
 import type { AsyncHook, AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import { context as otelContext } from '@opentelemetry/api';
+import { otelApi } from '../otel-api';
 import type { Context, ContextManager } from '@opentelemetry/api';
 import { resolveSampleContext } from './sample-context';
 import { TransitionLog } from './transition-log';
@@ -75,7 +75,7 @@ export class ContextBridge {
     this.rewrap();
     if (this.mode !== 'frame' && this._hook === undefined) {
       this._hook = createHook({
-        before: () => this.set(resolveSampleContext(otelContext.active())),
+        before: () => this.set(resolveSampleContext(otelApi().context.active())),
       });
       this._hook.enable();
     }
@@ -99,7 +99,7 @@ export class ContextBridge {
     // While the global manager's `with` is wrapped, every context entry already passes through
     // `_enter`: a refresh for a `runWithLabels` scope would redo that work.
     if (onlyIfUnwrapped && this._manager !== undefined && currentContextManager() === this._manager) return;
-    const v = resolveSampleContext(otelContext.active());
+    const v = resolveSampleContext(otelApi().context.active());
     if (this.mode === 'frame') {
       const store = this._sink.store;
       if (store !== undefined) store.enterWith(v === undefined ? undefined : this._holderOf(v));
@@ -129,7 +129,7 @@ export class ContextBridge {
 
   /** Runs `fn` with the sample context of the (already entered) active context. */
   private _enter(fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[]): unknown {
-    const v = resolveSampleContext(otelContext.active());
+    const v = resolveSampleContext(otelApi().context.active());
     if (this.mode === 'frame') {
       const store = this._sink.store as AsyncLocalStorage<unknown>;
       return store.run(v === undefined ? undefined : this._holderOf(v), Reflect.apply, fn, self, args);
@@ -173,7 +173,7 @@ export class ContextBridge {
  * it behind a private accessor that has been stable through the 1.x line.
  */
 function currentContextManager(): ContextManager | undefined {
-  const api = otelContext as unknown as { _getContextManager?: () => ContextManager };
+  const api = otelApi().context as unknown as { _getContextManager?: () => ContextManager };
   try {
     return typeof api._getContextManager === 'function' ? api._getContextManager() : undefined;
   } catch {

@@ -10,7 +10,7 @@
  * While on, the collector holds a window on the shared CPU sampler (so the sampler runs, at 100
  * Hz unless another consumer started it at another rate) and rotates it every 10 s.
  */
-import { diag } from '@opentelemetry/api';
+import { componentLogger } from '../otel-api';
 import { InvalidArgumentError } from '../errors';
 import type { Label, StackFrame } from '../pprof/model';
 import { monotonicMicros, monotonicToEpochOffsetMicros } from './clock';
@@ -20,7 +20,7 @@ import { LoopProbe, type StallCandidate } from './loop-block-probe';
 import { sampleContextLabels } from './sample-context';
 import type { RawCpuWindow } from './types';
 
-const logger = diag.createComponentLogger({ namespace: 'otelprof/sampler' });
+const logger = componentLogger('otelprof/sampler');
 
 /** Default stall threshold: 10 ms. */
 export const DEFAULT_BLOCK_PROFILE_RATE_NANOS = 10_000_000;

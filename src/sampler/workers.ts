@@ -5,11 +5,11 @@
  * until a worker is created.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { diag } from '@opentelemetry/api';
+import { componentLogger } from '../otel-api';
 import type { StackFrame } from '../pprof/model';
 import { captureUserStack } from './async-resources-stack';
 
-const logger = diag.createComponentLogger({ namespace: 'otelprof/sampler' });
+const logger = componentLogger('otelprof/sampler');
 
 const CHANNEL = 'worker_threads';
 

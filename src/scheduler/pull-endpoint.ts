@@ -3,10 +3,10 @@
  * asynchronous and may fail (port taken): the failure is reported, never thrown into the host.
  */
 import { types } from 'node:util';
-import { diag } from '@opentelemetry/api';
+import { componentLogger } from '../otel-api';
 import { servePprof, type PprofServer } from '../http';
 
-const log = diag.createComponentLogger({ namespace: 'otelprof/scheduler' });
+const log = componentLogger('otelprof/scheduler');
 
 /** Where the pull endpoint stands once binding settled. */
 export type PullEndpointStatus =

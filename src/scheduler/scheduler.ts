@@ -3,12 +3,12 @@
  * the period's profiles to every exporter. Nothing here throws into the host: failures are logged
  * once per kind through the OTel diag logger and counted.
  */
-import { diag } from '@opentelemetry/api';
+import { componentLogger } from '../otel-api';
 import { nowNanos } from '../pprof';
 import type { ProfileBatch, ProfileExporter } from '../../exporters/types';
 import type { Collector, CollectedProfile } from './collectors';
 
-const log = diag.createComponentLogger({ namespace: 'otelprof/scheduler' });
+const log = componentLogger('otelprof/scheduler');
 
 export interface SchedulerOptions {
   periodMillis: number;

@@ -3,7 +3,7 @@
  * default), starts the collectors of every enabled profile type, the exporters and the optional
  * pull endpoint, and runs the {@link Scheduler}: one window per type per period.
  */
-import { diag } from '@opentelemetry/api';
+import { componentLogger } from '../otel-api';
 import { loadConfig, type ProfilingConfig, type ProfilingOptions } from '../config';
 import { warmUpCollections } from '../sampler';
 import { buildCollectors } from './build-collectors';
@@ -13,7 +13,7 @@ import { startPullEndpoint, type PullEndpointStatus } from './pull-endpoint';
 import { Scheduler, type SchedulerStats } from './scheduler';
 import { seriesLabelsOf } from './series-labels';
 
-const log = diag.createComponentLogger({ namespace: 'otelprof/scheduler' });
+const log = componentLogger('otelprof/scheduler');
 
 /** A running continuous profiler, as returned by {@link startProfiling}. */
 export interface ContinuousProfiler {

@@ -77,6 +77,33 @@ beforeAll(async () => {
         console.log(JSON.stringify({ builtins: publicBuiltins(), uploads }));
       });
     });`);
+  // Go's API in a process without OpenTelemetry: a CPU profile, a heap profile and one pull-endpoint
+  // request; then one runWithLabels (labels live in the OTel context). Prints whether the OTel API
+  // was loaded after each part, and the profiles' sizes.
+  writeFileSync(join(project, 'go-api.cjs'), `
+    const { PassThrough } = require('node:stream');
+    const http = require('node:http');
+    const apiLoaded = () => Object.keys(require.cache).some((p) => p.includes('/@opentelemetry/api/'));
+    const sink = () => { const s = new PassThrough(); let n = 0; s.on('data', (c) => { n += c.length; }); return { s, size: () => n }; };
+    const otelprof = require('otelprof');
+    const afterRequire = apiLoaded();
+    (async () => {
+      const cpu = sink();
+      otelprof.startCPUProfile(cpu.s);
+      const end = Date.now() + 300;
+      while (Date.now() < end);
+      await otelprof.stopCPUProfile();
+      const heap = sink();
+      await otelprof.writeHeapProfile(heap.s);
+      const server = await otelprof.servePprof({ port: 0 });
+      const status = await new Promise((resolve, reject) => {
+        http.get('http://127.0.0.1:' + server.port + '/debug/pprof/heap?debug=1', (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); }).on('error', reject);
+      });
+      await server.close();
+      const afterGoApi = apiLoaded();
+      otelprof.runWithLabels(otelprof.labels('k', 'v'), () => undefined);
+      console.log(JSON.stringify({ afterRequire, afterGoApi, afterLabels: apiLoaded(), cpuBytes: cpu.size(), heapBytes: heap.size(), status }));
+    })();`);
 });
 
 describe('package entry points', () => {
@@ -127,6 +154,15 @@ describe('package entry points', () => {
     const out = await builtinsLoadedByProfiling('inspector');
     expect(out.uploads).toBeGreaterThan(0);
     expect(out.builtins).toContain('inspector');
+  });
+
+  it('Go\'s API without OpenTelemetry (CPU and heap profiles, the pull endpoint) does not load @opentelemetry/api; labels do', async () => {
+    const out = parseOutput(await runNode(project, ['go-api.cjs'], 60_000));
+    // The profiles were written and the endpoint answered.
+    expect(out).toMatchObject({ status: 200 });
+    expect(out.cpuBytes).toBeGreaterThan(100);
+    expect(out.heapBytes).toBeGreaterThan(100);
+    expect(out).toMatchObject({ afterRequire: false, afterGoApi: false, afterLabels: true });
   });
 
   it('hides internals behind the exports map', async () => {

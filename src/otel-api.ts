@@ -1,0 +1,41 @@
+/**
+ * `@opentelemetry/api`, loaded when something needs it. Loading it costs about 2 MB of RSS on
+ * Node 24 (bench/RESULTS.md, eighth pass), and a process that profiles without OpenTelemetry never
+ * needs it: otelprof's diag lines go nowhere until a diag logger is registered, and running code in
+ * an OTel context changes nothing until a context manager is. Both registrations live in the API's
+ * global registry (`Symbol.for('opentelemetry.js.api.1')` on globalThis, shared by every 1.x copy of
+ * the API), which can be read without loading the API.
+ */
+import type * as OtelApi from '@opentelemetry/api';
+import type { DiagLogger } from '@opentelemetry/api';
+
+let api: typeof OtelApi | undefined;
+
+/** The API module, required on first call. */
+export function otelApi(): typeof OtelApi {
+  return (api ??= require('@opentelemetry/api') as typeof OtelApi);
+}
+
+const REGISTRY_KEY = Symbol.for('opentelemetry.js.api.1');
+
+/** Whether some copy of the API has registered a global of this kind (`diag`, `context`, `trace`, ...). */
+export function otelGlobalRegistered(kind: 'diag' | 'context'): boolean {
+  const registry = (globalThis as { [REGISTRY_KEY]?: Record<string, unknown> })[REGISTRY_KEY];
+  return registry?.[kind] !== undefined;
+}
+
+type Level = 'error' | 'warn' | 'info' | 'debug' | 'verbose';
+
+/**
+ * A diag component logger for `namespace` (as `diag.createComponentLogger`) that loads the API only
+ * when a diag logger is registered: without one, the API's logger drops every line as well.
+ */
+export function componentLogger(namespace: string): DiagLogger {
+  let logger: DiagLogger | undefined;
+  const at = (level: Level) => (message: string, ...args: unknown[]): void => {
+    if (!otelGlobalRegistered('diag')) return;
+    logger ??= otelApi().diag.createComponentLogger({ namespace });
+    logger[level](message, ...args);
+  };
+  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), verbose: at('verbose') };
+}
