@@ -11,6 +11,13 @@ export class OtelprofError extends Error {
   }
 }
 
+/** `@opentelemetry/api` (or a package a setup helper needs) is missing or too old. */
+export class OtelApiError extends OtelprofError {
+  constructor(code: 'PPROF_ERR_OTEL_API_MISSING' | 'PPROF_ERR_OTEL_API_INCOMPATIBLE', message: string) {
+    super(code, message);
+  }
+}
+
 /** Bad input from code: names the value and the rule it broke. */
 export class InvalidArgumentError extends OtelprofError {
   constructor(message: string) {

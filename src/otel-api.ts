@@ -8,12 +8,25 @@
  */
 import type * as OtelApi from '@opentelemetry/api';
 import type { DiagLogger } from '@opentelemetry/api';
+import { OtelApiError } from './errors';
 
 let api: typeof OtelApi | undefined;
 
-/** The API module, required on first call. */
+/**
+ * The API module, required on first call.
+ * @throws OtelApiError `PPROF_ERR_OTEL_API_MISSING` when the peer dependency is not installed
+ *   (Go's API works without it; labels, spans and `startProfiling()` need it).
+ */
 export function otelApi(): typeof OtelApi {
-  return (api ??= require('@opentelemetry/api') as typeof OtelApi);
+  if (api !== undefined) return api;
+  try {
+    api = require('@opentelemetry/api') as typeof OtelApi;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new OtelApiError('PPROF_ERR_OTEL_API_MISSING',
+      'otelprof: labels, spans and startProfiling() need @opentelemetry/api, which is not installed (npm install @opentelemetry/api)');
+  }
+  return api;
 }
 
 const REGISTRY_KEY = Symbol.for('opentelemetry.js.api.1');

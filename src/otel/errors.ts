@@ -4,12 +4,8 @@
  */
 import { OtelprofError } from '../errors';
 
-/** `@opentelemetry/api` (or a package a setup helper needs) is missing or too old. */
-export class OtelApiError extends OtelprofError {
-  constructor(code: 'PPROF_ERR_OTEL_API_MISSING' | 'PPROF_ERR_OTEL_API_INCOMPATIBLE', message: string) {
-    super(code, message);
-  }
-}
+// Shared with src/otel-api.ts, which every box uses.
+export { OtelApiError } from '../errors';
 
 /** The `@opentelemetry/sdk-node` in use lacks what `withProfiling()` needs to keep its exporters. */
 export class OtelSdkIncompatibleError extends OtelprofError {

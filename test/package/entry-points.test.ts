@@ -104,6 +104,34 @@ beforeAll(async () => {
       otelprof.runWithLabels(otelprof.labels('k', 'v'), () => undefined);
       console.log(JSON.stringify({ afterRequire, afterGoApi, afterLabels: apiLoaded(), cpuBytes: cpu.size(), heapBytes: heap.size(), status }));
     })();`);
+  // The same without @opentelemetry/api installed: its resolution fails as it does when the peer
+  // dependency is missing. Prints the CPU profile's size and what labels and startProfiling() threw.
+  writeFileSync(join(project, 'no-otel-api.cjs'), `
+    const Module = require('node:module');
+    const resolve = Module._resolveFilename;
+    Module._resolveFilename = function (request, ...rest) {
+      if (request === '@opentelemetry/api' || request.startsWith('@opentelemetry/api/')) {
+        throw Object.assign(new Error("Cannot find module '" + request + "'"), { code: 'MODULE_NOT_FOUND' });
+      }
+      return resolve.call(this, request, ...rest);
+    };
+    const { PassThrough } = require('node:stream');
+    const otelprof = require('otelprof');
+    const thrown = (fn) => { try { fn(); return 'no error'; } catch (e) { return { name: e.name, code: e.code, message: e.message }; } };
+    (async () => {
+      const s = new PassThrough();
+      let cpuBytes = 0;
+      s.on('data', (c) => { cpuBytes += c.length; });
+      otelprof.startCPUProfile(s);
+      const end = Date.now() + 200;
+      while (Date.now() < end);
+      await otelprof.stopCPUProfile();
+      console.log(JSON.stringify({
+        cpuBytes,
+        labels: thrown(() => otelprof.runWithLabels(otelprof.labels('k', 'v'), () => undefined)),
+        startProfiling: thrown(() => otelprof.startProfiling({ serviceName: 'x', serverAddress: 'http://127.0.0.1:9' })),
+      }));
+    })();`);
 });
 
 describe('package entry points', () => {
@@ -163,6 +191,14 @@ describe('package entry points', () => {
     expect(out.cpuBytes).toBeGreaterThan(100);
     expect(out.heapBytes).toBeGreaterThan(100);
     expect(out).toMatchObject({ afterRequire: false, afterGoApi: false, afterLabels: true });
+  });
+
+  it('without @opentelemetry/api installed, Go\'s API works and labels / startProfiling() throw OtelApiError naming the package', async () => {
+    const out = parseOutput(await runNode(project, ['no-otel-api.cjs'], 60_000));
+    expect(out.cpuBytes).toBeGreaterThan(100);
+    const missing = { name: 'OtelApiError', code: 'PPROF_ERR_OTEL_API_MISSING', message: expect.stringContaining('npm install @opentelemetry/api') };
+    expect(out.labels).toEqual(missing);
+    expect(out.startProfiling).toEqual(missing);
   });
 
   it('hides internals behind the exports map', async () => {
