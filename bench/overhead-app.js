@@ -140,6 +140,9 @@ function emptyCpuWindow() {
 
 /** The core sampler collected by hand: rotate, build, encode, gzip, upload (the scheduler's steps, without it). */
 function startOtelprof(withLabels, onlyParts) {
+  // What a user's process loads first (since the eighth pass; before, only the internals below):
+  // the sampler's parts used here are the package's internals, reached through it.
+  dist('index');
   const { encode, gzip } = dist('pprof');
   const { buildCpuProfile, buildHeapProfile, openCpuWindow, startHeapSampler, takeHeapSnapshot, warmUpCollections } = dist('sampler');
   const { yieldToEventLoop } = dist('pprof');

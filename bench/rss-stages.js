@@ -4,7 +4,9 @@
  * adds otelprof's parts one stage at a time, measuring RSS (anonymous / file-backed), the JS heap
  * and memory outside it after each stage has run under the workload for STAGE_SECONDS. Stages:
  *   baseline   the workload alone
- *   loaded     + the modules the core sampler's collection loads (sampler, pprof, the HTTP transport)
+ *   otelapi    (OTEL_STAGE=1) + `@opentelemetry/api`, as a traced service has it loaded already
+ *   loaded     + `require('otelprof')` and the modules the core sampler's collection loads (sampler,
+ *              pprof, the HTTP transport)
  *   cpu        + the CPU sampler at 100 Hz, never read
  *   heap       + the heap sampler (512 KiB), never read
  *   collect    + a collection every 10 s as the scheduler runs it (rotate, heap read, build, encode, gzip; no upload)
@@ -28,7 +30,7 @@ const { rssSplitMB } = require('./proc-mem');
 const { median } = require('./stats');
 
 // SPLIT_COLLECT=1 adds `read` (rotate and heap read only) and `build` (+ the builds) before `collect`.
-const STAGES = ['baseline', 'loaded', 'cpu', 'heap', ...(process.env.SPLIT_COLLECT === '1' ? ['read', 'build'] : []), 'collect'];
+const STAGES = ['baseline', ...(process.env.OTEL_STAGE === '1' ? ['otelapi'] : []), 'loaded', 'cpu', 'heap', ...(process.env.SPLIT_COLLECT === '1' ? ['read', 'build'] : []), 'collect'];
 const STAGE_SECONDS = Number(process.env.STAGE_SECONDS ?? 20);
 const SEMI_SPACE_MB = 4;
 
@@ -64,7 +66,13 @@ async function child() {
   let window;
   let timer;
   for (const stage of STAGES) {
-    if (stage === 'loaded') {
+    if (stage === 'baseline') {
+      // The workload alone.
+    } else if (stage === 'otelapi') {
+      require(require.resolve('@opentelemetry/api', { paths: [DIST] }));
+    } else if (stage === 'loaded') {
+      // require('otelprof') as an app does (since the eighth pass), then the internals used below.
+      dist('index');
       mods = { ...dist('sampler'), ...dist('pprof') };
       require(`${DIST}/exporters/shared`);
     } else if (stage === 'cpu') {
