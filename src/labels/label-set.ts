@@ -29,6 +29,22 @@ export class LabelSet {
    * Prefer {@link labels}, which also validates its arguments.
    */
   constructor(pairs: ReadonlyArray<readonly [string, string]>) {
+    const n = pairs.length;
+    let ascending = true;
+    for (let i = 1; i < n && ascending; i++) ascending = pairs[i - 1][0] < pairs[i][0];
+    if (ascending) {
+      // The usual case (one pair, or keys written in order): no map, no sort. It runs on every
+      // `labels()` of a request handler, and what it allocates grows V8's young generation.
+      const keys = new Array<string>(n);
+      const values = new Array<string>(n);
+      for (let i = 0; i < n; i++) {
+        keys[i] = pairs[i][0];
+        values[i] = pairs[i][1];
+      }
+      this._keys = Object.freeze(keys);
+      this._values = Object.freeze(values);
+      return;
+    }
     const byKey = new Map<string, string>();
     for (const [k, v] of pairs) byKey.set(k, v);
     const keys = [...byKey.keys()].sort(compareStrings);
@@ -172,11 +188,13 @@ function compareStrings(a: string, b: string): number {
 export function labels(...keyValues: string[]): LabelSet {
   if (keyValues.length % 2 !== 0) throw new UnevenLabelsError();
   if (keyValues.length === 0) return LabelSet.EMPTY;
-  const pairs: Array<[string, string]> = [];
+  // Sized up front: a pushed-to empty array reserves 17 slots, which a request handler's
+  // `labels()` would allocate on every call.
+  const pairs = new Array<[string, string]>(keyValues.length / 2);
   for (let i = 0; i < keyValues.length; i += 2) {
     checkString(keyValues[i], i, 'key');
     checkString(keyValues[i + 1], i + 1, 'value');
-    pairs.push([keyValues[i], keyValues[i + 1]]);
+    pairs[i / 2] = [keyValues[i], keyValues[i + 1]];
   }
   return new LabelSet(pairs);
 }

@@ -12,6 +12,18 @@ describe('labels(k, v, ...)', () => {
     expect(set.toObject()).toEqual({ a: '1', b: '3' });
   });
 
+  test('keys given in order, out of order, repeated or adjacent-equal build the same sets', () => {
+    // In-order keys take the constructor's fast path; the rest sort through a map.
+    expect([...labels('a', '1', 'b', '2', 'c', '3')]).toEqual([['a', '1'], ['b', '2'], ['c', '3']]);
+    expect(labels('c', '3', 'a', '1', 'b', '2').equals(labels('a', '1', 'b', '2', 'c', '3'))).toBe(true);
+    expect([...labels('a', '1', 'a', '2')]).toEqual([['a', '2']]);
+    expect([...labels('a', '1', 'b', '2', 'b', '9')]).toEqual([['a', '1'], ['b', '9']]);
+    expect([...new LabelSet([['B', 'x'], ['a', 'y']])]).toEqual([['B', 'x'], ['a', 'y']]);
+    expect([...new LabelSet([['a', 'y'], ['B', 'x']])]).toEqual([['B', 'x'], ['a', 'y']]);
+    const one = labels('k', 'v');
+    expect([one.size, one.get('k'), one.has('v')]).toEqual([1, 'v', false]);
+  });
+
   test('labels() is the empty set', () => {
     expect(labels()).toBe(LabelSet.EMPTY);
     expect(labels().size).toBe(0);
