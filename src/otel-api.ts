@@ -1,5 +1,5 @@
 /**
- * `@opentelemetry/api`, loaded when something needs it. Loading it costs about 2 MB of RSS on
+ * `@opentelemetry/api`, loaded when something needs it. Loading it costs about 1.7 MB of RSS on
  * Node 24 (bench/RESULTS.md, eighth pass), and a process that profiles without OpenTelemetry never
  * needs it: otelprof's diag lines go nowhere until a diag logger is registered, and running code in
  * an OTel context changes nothing until a context manager is. Both registrations live in the API's
@@ -10,6 +10,23 @@ import type * as OtelApi from '@opentelemetry/api';
 import type { DiagLogger } from '@opentelemetry/api';
 import { OtelApiError } from './errors';
 
+/**
+ * Loads `name` for `purpose`, or throws OtelApiError `PPROF_ERR_OTEL_API_MISSING` naming the
+ * package and how to install it.
+ */
+export function requireOtelPackage<T>(name: string, purpose: string): T {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(name) as T;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
+      throw new OtelApiError('PPROF_ERR_OTEL_API_MISSING', `otelprof: ${purpose} needs ${name}, which is not installed (npm install ${name})`);
+    }
+    throw err;
+  }
+}
+
 let api: typeof OtelApi | undefined;
 
 /**
@@ -18,15 +35,7 @@ let api: typeof OtelApi | undefined;
  *   (Go's API works without it; labels, spans and `startProfiling()` need it).
  */
 export function otelApi(): typeof OtelApi {
-  if (api !== undefined) return api;
-  try {
-    api = require('@opentelemetry/api') as typeof OtelApi;
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'MODULE_NOT_FOUND') throw err;
-    throw new OtelApiError('PPROF_ERR_OTEL_API_MISSING',
-      'otelprof: labels, spans and startProfiling() need @opentelemetry/api, which is not installed (npm install @opentelemetry/api)');
-  }
-  return api;
+  return (api ??= requireOtelPackage<typeof OtelApi>('@opentelemetry/api', 'OpenTelemetry context (labels, spans, startProfiling())'));
 }
 
 const REGISTRY_KEY = Symbol.for('opentelemetry.js.api.1');

@@ -2,27 +2,13 @@
  * Checks, for the setup helpers, that the OpenTelemetry packages they load exist and have the
  * API surface otelprof relies on, and turns "Cannot find module" into an actionable error.
  */
+import { requireOtelPackage } from '../otel-api';
 import { OtelApiError } from './errors';
+
+export { requireOtelPackage };
 
 /** The `@opentelemetry/api` 1.x functions otelprof calls (all present since api 1.3). */
 const REQUIRED_API = ['createContextKey', 'isSpanContextValid'] as const;
-
-/**
- * Loads `name` for `purpose`, or throws OtelApiError `PPROF_ERR_OTEL_API_MISSING` naming the
- * package and how to install it.
- */
-export function requireOtelPackage<T>(name: string, purpose: string): T {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(name) as T;
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
-      throw new OtelApiError('PPROF_ERR_OTEL_API_MISSING', `otelprof: ${purpose} needs ${name}, which is not installed (npm install ${name})`);
-    }
-    throw err;
-  }
-}
 
 /**
  * Verifies that `@opentelemetry/api` is installed and is a compatible 1.x (>= 1.3).
