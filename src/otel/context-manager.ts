@@ -10,7 +10,7 @@
  */
 import type { Context, ContextManager } from '@opentelemetry/api';
 import { hasContextSwitchListeners, notifyEnter, notifyExit } from './context-listeners';
-import { requireOtelPackage } from './otel-api-check';
+import { requireOtelPackage } from '../otel-api';
 
 /** Marks a manager whose `with` already notifies (shared across copies of otelprof). */
 const INSTRUMENTED = Symbol.for('otelprof.otel.contextManagerInstrumented');

@@ -4,11 +4,11 @@
  * manager so the profiler follows every context switch.
  */
 import type { ContextManager } from '@opentelemetry/api';
-import { componentLogger } from '../otel-api';
+import { componentLogger, requireOtelPackage } from '../otel-api';
 import { dirname, join } from 'node:path';
 import { profilingContextManager } from './context-manager';
 import { OtelSdkIncompatibleError } from './errors';
-import { checkOtelApi, requireOtelPackage } from './otel-api-check';
+import { checkOtelApi } from './otel-api-check';
 import {
   isProfilingSpanProcessor,
   ProfilingSpanProcessor,

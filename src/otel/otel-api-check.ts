@@ -1,11 +1,9 @@
 /**
- * Checks, for the setup helpers, that the OpenTelemetry packages they load exist and have the
- * API surface otelprof relies on, and turns "Cannot find module" into an actionable error.
+ * Checks, for the setup helpers, that `@opentelemetry/api` exists and has the API surface otelprof
+ * relies on (loading a missing package is `requireOtelPackage` in src/otel-api.ts).
  */
 import { requireOtelPackage } from '../otel-api';
 import { OtelApiError } from './errors';
-
-export { requireOtelPackage };
 
 /** The `@opentelemetry/api` 1.x functions otelprof calls (all present since api 1.3). */
 const REQUIRED_API = ['createContextKey', 'isSpanContextValid'] as const;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { OtelApiError, OtelprofError, OtelSdkIncompatibleError, ProfilingSpanProcessor, withProfiling } from '../../src';
 import { isProfilingContextManager, isProfilingSpanProcessor } from '../../src/otel';
-import { requireOtelPackage } from '../../src/otel/otel-api-check';
+import { requireOtelPackage } from '../../src/otel-api';
 
 type Opts = { spanProcessors?: unknown[]; contextManager?: ContextManager | null; traceExporter?: unknown; spanProcessor?: unknown };
 
