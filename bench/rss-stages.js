@@ -31,6 +31,8 @@ const { median } = require('./stats');
 
 // SPLIT_COLLECT=1 adds `read` (rotate and heap read only) and `build` (+ the builds) before `collect`.
 const STAGES = ['baseline', ...(process.env.OTEL_STAGE === '1' ? ['otelapi'] : []), 'loaded', 'cpu', 'heap', ...(process.env.SPLIT_COLLECT === '1' ? ['read', 'build'] : []), 'collect'];
+/** How much of a collection each collecting stage runs: rotate + heap read, + builds, + encode and gzip. */
+const COLLECT_STEPS = { read: 1, build: 2, collect: 3 };
 const STAGE_SECONDS = Number(process.env.STAGE_SECONDS ?? 20);
 const SEMI_SPACE_MB = 4;
 
@@ -79,10 +81,10 @@ async function child() {
       window = mods.openCpuWindow({ hz: 100 });
     } else if (stage === 'heap') {
       mods.startHeapSampler({ intervalBytes: 524288 });
-    } else {
+    } else if (stage in COLLECT_STEPS) {
       // read / build / collect: each replaces the previous stage's 10 s collection with a longer one.
       if (stage === STAGES[STAGES.indexOf('heap') + 1]) mods.warmUpCollections();
-      const steps = { read: 1, build: 2, collect: 3 }[stage];
+      const steps = COLLECT_STEPS[stage];
       const collect = async () => {
         const raw = window.rotate();
         await mods.yieldToEventLoop();
@@ -97,6 +99,9 @@ async function child() {
       clearInterval(timer);
       timer = setInterval(() => { collect().catch((e) => process.stderr.write(`${e.stack}\n`)); }, 10_000);
       timer.unref();
+    } else {
+      // A catch-all branch once ran the collection from the baseline stage on (fixed in the eighth pass).
+      throw new Error(`unknown stage ${stage}`);
     }
     out[stage] = await runStage(STAGE_SECONDS);
   }
