@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { topFunctions } from '../../src/cli/top';
 import { decode, merge } from '../../src/pprof';
 import { startPyroscopeCollector, type PyroscopeCollector } from '../support/pyroscope-collector';
+import { KEEP_HEAP_SAMPLES } from '../register/support';
 import { cleanEnv, ensureBuilt, eventually, otelprof, repoRoot, startOtelprof } from './support';
 
 const HOT = 'runChildHotFunction';
@@ -20,7 +21,7 @@ function burningApp(millis: number, exitCode: number, esm: boolean): string {
   const big = Array.from({ length: 40 }, (_, i) => `x += Math.sqrt(x + ${i});`).join(' ');
   return `${esm ? '' : "'use strict';\n"}function ${HOT}(ms) { const end = Date.now() + ms; let x = 0; while (Date.now() < end) { ${big} } return x; }
 console.log('NODE_OPTIONS=' + process.env.NODE_OPTIONS);
-const until = Date.now() + ${millis};
+${KEEP_HEAP_SAMPLES}const until = Date.now() + ${millis};
 const tick = () => { ${HOT}(20); if (Date.now() < until) setImmediate(tick); else process.exitCode = ${exitCode}; };
 tick();
 ${esm ? 'export {};\n' : ''}`;

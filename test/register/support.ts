@@ -96,10 +96,18 @@ export function profileFiles(dir: string, type?: string): string[] {
   return names.filter((f) => f.endsWith('.pb.gz') && (type === undefined || f.split('.').at(-5) === type)).sort().map((f) => join(dir, f));
 }
 
-/** A CommonJS app that burns CPU in `name` for `millis`, yielding between slices, then exits. */
+/**
+ * A line for a test app that keeps 8 MiB of JS arrays alive to the end. V8 samples the heap every
+ * 512 KiB on average, so the heap profile then has about 16 live samples (none in about 1 of 10^7
+ * runs); an app that only burns CPU may have no sampled live allocation at all, and Pyroscope
+ * stores nothing for an empty profile.
+ */
+export const KEEP_HEAP_SAMPLES = 'globalThis.keptForHeapProfile = Array.from({ length: 64 }, (_, i) => new Array(16384).fill(i));\n';
+
+/** An app that burns CPU in `name` for `millis`, yielding between slices, then exits. */
 export function burnApp(name: string, millis: number, esm = false): string {
   return `${esm ? '' : "'use strict';\n"}function ${name}(ms) { const end = Date.now() + ms; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }
-const until = Date.now() + ${millis};
+${KEEP_HEAP_SAMPLES}const until = Date.now() + ${millis};
 const tick = () => { ${name}(20); if (Date.now() < until) setImmediate(tick); };
 tick();
 `;
