@@ -5,7 +5,8 @@
  */
 import { EXPORT_SUCCESS, exportFailure, type ExportResult, type ProfileBatch, type ProfileExporter } from '../types';
 import { Delivery, HttpTransport, LogOnce, SelfMetrics, type DeliveryItem } from '../shared';
-import { encodeRequest, gzipBody } from './encode';
+import { gzip } from '../../src/pprof';
+import { encodeRequest } from './encode';
 import { resolveOtlpOptions, type OtlpExporterOptions, type ResolvedOtlpOptions } from './options';
 import { batchToOtlp } from './transform';
 
@@ -77,7 +78,7 @@ export class OtlpProfileExporter implements ProfileExporter {
       // Every sample was zero: nothing to store, and receivers would drop the series anyway.
       if (stats.profiles === 0) return EXPORT_SUCCESS;
       let body = encodeRequest(request);
-      if (this.options.compression === 'gzip') body = await gzipBody(body);
+      if (this.options.compression === 'gzip') body = await gzip(body);
       const describe = `OTLP export of ${stats.profiles} profiles (${types})`;
       return { bytes: body.byteLength, profiles: stats.profiles, describe, request: { path: '', headers: this._headers(), body } };
     } catch (err) {

@@ -32,7 +32,7 @@ export class PyroscopeExporter implements ProfileExporter {
   private readonly _sanitizer: LabelSanitizer;
   private readonly _delivery: Delivery;
   private _shutdown: Promise<void> | undefined;
-  // Batches are queued in export() call order even though their gzip runs in parallel.
+  // Batches are queued in export() call order, whatever order their preparation (encode, gzip) ends in.
   private _ordered: Promise<unknown> = Promise.resolve();
 
   /** Validates the options; opens no connection until the first export. */

@@ -12,8 +12,8 @@ export const GZIP_LEVEL = constants.Z_BEST_SPEED;
  * One deflate state for every profile of the thread, reset between them. `zlib.gzip()` makes a new
  * state (about 256 KiB) per call, allocated on whichever threadpool thread runs it first; glibc
  * keeps a per-thread heap for each, so after a few collections every threadpool thread held one:
- * 1.1 MB of RSS on Node 24 and 0.5 MB on Node 20 more than one reused state (bench/RESULTS.md,
- * ninth pass). Jobs run one at a time, each a whole gzip member.
+ * 20 gzips left 0.9 MB (Node 24) / 0.4 MB (Node 20) more RSS than with one reused state
+ * (bench/gzip-rss.js; bench/RESULTS.md, ninth pass). Jobs run one at a time, each a whole gzip member.
  */
 let compressor: { z: Gzip & { reset(): void }; chunks: Buffer[] } | undefined;
 let queue: Promise<unknown> = Promise.resolve();
