@@ -60,7 +60,8 @@ function gzipOne(bytes: Uint8Array): Promise<Uint8Array> {
 /**
  * Gzips bytes on the libuv threadpool (`node:zlib` async), so the event loop is not blocked
  * by compression. Calls queue behind each other on one deflate state. Resolves with the
- * compressed bytes (one complete gzip member); rejects only on zlib failure.
+ * compressed bytes (one complete gzip member); rejects on a zlib failure or when `bytes` is not
+ * a Uint8Array (the next call works either way).
  */
 export function gzip(bytes: Uint8Array): Promise<Uint8Array> {
   const job = queue.then(() => gzipOne(bytes));
