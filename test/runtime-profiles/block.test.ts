@@ -21,17 +21,25 @@ function cpuMillis(): number {
 }
 
 /**
- * Holds the event loop for about `ms` milliseconds of CPU, scanning the document character by
+ * A check that turns true once `ms` of process CPU and `ms` of wall time have both passed. Process
+ * CPU counts other threads too (GC helpers, the profiler's thread), so CPU alone could end a stall
+ * early; with wall time as well it is never shorter than asked.
+ */
+function heldFor(ms: number): () => boolean {
+  const cpuEnd = cpuMillis() + ms;
+  const wallEnd = performance.now() + ms;
+  return () => cpuMillis() >= cpuEnd && performance.now() >= wallEnd;
+}
+
+/**
+ * Holds the event loop for about `ms` milliseconds, scanning the document character by
  * character (no allocation, so garbage collection does not take a share of the stall).
  */
 function slowParse(ms: number): number {
-  // Process CPU counts other threads too (GC helpers, the profiler's thread), so also hold until
-  // `ms` of wall time has passed: the stall is then never shorter than asked.
-  const end = cpuMillis() + ms;
-  const wallEnd = performance.now() + ms;
+  const done = heldFor(ms);
   let depth = 0;
   let maxDepth = 0;
-  while (cpuMillis() < end || performance.now() < wallEnd) {
+  while (!done()) {
     for (let i = 0; i < DOC.length; i++) {
       const c = DOC.charCodeAt(i);
       if (c === 123 || c === 91) maxDepth = Math.max(maxDepth, ++depth);
@@ -41,12 +49,11 @@ function slowParse(ms: number): number {
   return maxDepth;
 }
 
-/** Short synchronous work: about `ms` milliseconds of CPU, and never less than `ms` of wall time (as slowParse). */
+/** Short synchronous work of about `ms` milliseconds. */
 function fastWork(ms: number): number {
-  const end = cpuMillis() + ms;
-  const wallEnd = performance.now() + ms;
+  const done = heldFor(ms);
   let n = 0;
-  while (cpuMillis() < end || performance.now() < wallEnd) n++;
+  while (!done()) n++;
   return n;
 }
 
@@ -67,8 +74,9 @@ describe('block profile (event-loop stalls)', () => {
   it('attributes three ~100 ms stalls to slowParse, and go tool pprof reads the profile', async () => {
     // 20 ms rather than the 10 ms default: on a loaded CI box a descheduled process looks
     // stalled too, and 20 ms keeps those rare while 100 ms stalls stay far above it. 100 ms
-    // gives each stall about 10 CPU samples: at 50 ms (5 samples) a run beside another test file once put 24 %
-    // of the delay on other stacks (the timer that calls slowParse, other short stalls).
+    // gives each stall about 10 CPU samples: at 50 ms (5 samples) a run beside another test
+    // file once put 24 % of the delay on other stacks (the timer that calls slowParse, other
+    // short stalls).
     setBlockProfileRate(20_000_000);
     expect(blockProfileRate()).toBe(20_000_000);
     // Warm-up outside the measured window: the first gzip starts libuv's threadpool, which on a
