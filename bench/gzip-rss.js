@@ -16,6 +16,7 @@
 'use strict';
 const { execFileSync } = require('node:child_process');
 const { join } = require('node:path');
+const { median } = require('./stats');
 
 const MODES = ['per-call', 'otelprof', 'sync'];
 
@@ -59,11 +60,10 @@ function main() {
       console.log(`${mode.padEnd(9)} +${run.anon.toFixed(2)} anonymous +${run.file.toFixed(2)} file-backed`);
     }
   }
-  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(`medians, Node ${process.versions.node}, ${rounds} processes each:`);
   for (const mode of MODES) {
     const mine = runs.filter((x) => x.mode === mode);
-    console.log(`  ${mode.padEnd(9)} +${med(mine.map((x) => x.anon)).toFixed(2)} anonymous +${med(mine.map((x) => x.file)).toFixed(2)} file-backed`);
+    console.log(`  ${mode.padEnd(9)} +${median(mine.map((x) => x.anon)).toFixed(2)} anonymous +${median(mine.map((x) => x.file)).toFixed(2)} file-backed`);
   }
 }
 
