@@ -17,12 +17,15 @@
  * Diagnostics (off by default): variants `otelprof-cpu` / `otelprof-heap` (one sampler each, the
  * other profile empty); OTELPROF_PARTS=cpu|heap|none runs the `otelprof` variant with
  * only that sampler (empty profiles for the rest); TRACE_GAPS=1 prints what lines up with the
- * longest loop gaps of the first collection window (bench/gap-trace.js).
+ * longest loop gaps of the first collection window (bench/gap-trace.js); OPT_MARK=1 marks each
+ * collection in V8's --trace-opt output (see compileMark).
  * Parameters (for bench/overhead-parts.js, which scales one cost up to measure it): a variant may
  * end in `@k=v:k=v...` with `hz` (CPU sampling rate, default 100), `heap` (heap sampling interval in
  * bytes, default 524288), `flush` (collection period in ms, 0 = no collection during the run;
- * default FLUSH_MILLIS) and `warm` (`warm=0`: no HTTP client warm-up at start, as before
- * 2026-12-05's fifth pass), e.g. `otelprof-cpu@hz=2000:flush=0` (`:`, as the variant lists are comma-separated).
+ * default FLUSH_MILLIS), `warm` (`warm=0`: no HTTP client warm-up at start, as before
+ * 2026-12-05's fifth pass; `warm=2`: also two real POSTs to the sink at start) and `upload`
+ * (`upload=0`: everything but the POST, so the sink receives nothing), e.g.
+ * `otelprof-cpu@hz=2000:flush=0` (`:`, as the variant lists are comma-separated).
  */
 'use strict';
 const fs = require('node:fs');
@@ -40,7 +43,7 @@ const [workload, variantArg, sinkPortArg, arg] = process.argv.slice(2);
 const [variant, paramText = ''] = variantArg.split('@');
 const params = Object.fromEntries(paramText.split(':').filter(Boolean).map((kv) => {
   const [k, v] = kv.split('=');
-  if (!['hz', 'heap', 'flush', 'warm'].includes(k) || !Number.isInteger(Number(v))) throw new Error(`bad variant parameter ${kv} in ${variantArg}`);
+  if (!['hz', 'heap', 'flush', 'warm', 'upload'].includes(k) || !Number.isInteger(Number(v))) throw new Error(`bad variant parameter ${kv} in ${variantArg}`);
   return [k, Number(v)];
 }));
 // Labels on every unit/request only where otelprof carries them: the baseline and the peer do
@@ -132,6 +135,18 @@ function closeWindow(h) {
   windowMaxDelays.push(h.max / 1e6);
 }
 
+/**
+ * OPT_MARK=1 (diagnostic; needs APP_NODE_ARGS='--trace-opt --allow-natives-syntax'): each call
+ * has V8 optimize `otelprofCollectMark`, so its "[compiling method" line marks in V8's own trace
+ * where a collection started (a line of ours on stdout could be reordered against V8's output).
+ */
+function compileMark() {
+  if (!process.env.OPT_MARK) return () => undefined;
+  const f = function otelprofCollectMark(x) { return x + 1; };
+  const optimize = new Function('f', '%PrepareFunctionForOptimization(f); f(1); f(2); %OptimizeFunctionOnNextCall(f); f(3);');
+  return () => optimize(f);
+}
+
 /** Stands in for the CPU window when OTELPROF_PARTS leaves it out: every rotation is empty. */
 function emptyCpuWindow() {
   const empty = () => ({ samples: [], startNanos: 0n, endNanos: 1n, intervalNanos: 10_000_000, hasCpuTime: true, backend: 'native' });
@@ -152,7 +167,11 @@ function startOtelprof(withLabels, onlyParts) {
   if (params.warm === 0) globalThis[require(`${DIST}/exporters/shared/warm-up-client`).HTTP_CLIENT_WARM_UP_KEY] = true;
   const { HttpTransport } = require(`${DIST}/exporters/shared`);
   const transport = new HttpTransport({ endpoint: new URL(`http://127.0.0.1:${sinkPort}`), timeoutMillis: 10_000, keepAliveMillis: 30_000 });
-  const upload = (body) => transport.post({ path: '/ingest', headers: { 'content-type': 'application/octet-stream' }, body });
+  const upload = params.upload === 0
+    ? () => Promise.resolve()
+    : (body) => transport.post({ path: '/ingest', headers: { 'content-type': 'application/octet-stream' }, body });
+  // warm=2 (diagnostic): also two real POSTs to the sink at start, the second on the kept-alive socket.
+  if (params.warm === 2) setImmediate(() => upload(Buffer.alloc(1)).then(() => upload(Buffer.alloc(1))).catch(() => undefined));
   if (withLabels) dist('profiles').enableLabelSampleContexts();
   // OTELPROF_PARTS (diagnostic): `cpu`, `heap`, both (default) or `none`; a left-out sampler is
   // replaced by an empty profile, so the collection (build, encode, gzip, upload) still runs.
@@ -162,7 +181,9 @@ function startOtelprof(withLabels, onlyParts) {
   // As startProfiling() does.
   warmUpCollections();
   const { mark } = gapTrace(WINDOW_TAIL_MILLIS);
+  const optMark = compileMark();
   const collect = async () => {
+    optMark();
     mark('start');
     // The scheduler's steps: rotate the CPU window; read the heap one turn later; build each
     // profile (in 2 ms slices); encode; gzip on the threadpool. Rotate and heap read are timed

@@ -41,6 +41,10 @@ const VARIANTS = {
   http: (process.env.HTTP_VARIANTS ?? 'baseline,otelprof,full,pyroscope').split(','),
 };
 const workloads = (process.env.WORKLOADS ?? 'cpu,http').split(',');
+// APP_NODE_ARGS (diagnostic): Node/V8 options for the apps only, space-separated (e.g. `--log-deopt`).
+const appNodeArgs = (process.env.APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+// APP_STDOUT_DIR (diagnostic): keeps each app's whole stdout there (what such options print).
+const appStdoutDir = process.env.APP_STDOUT_DIR;
 // Apps load otelprof from node_modules (since 2026-12-05; before, from the checkout's dist/).
 const otelprofDist = process.argv[2] === '--report' ? '' : installedCopy();
 
@@ -61,7 +65,7 @@ const sink = http.createServer((req, res) => {
 
 function runApp(workload, variant, port, arg, onPort) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, 'overhead-app.js'), workload, variant, String(port), arg],
+    const child = spawn(process.execPath, [...appNodeArgs, join(__dirname, 'overhead-app.js'), workload, variant, String(port), arg],
       { cwd: join(__dirname, '..'), env: { ...process.env, FLUSH_MILLIS: flushMillis, OTELPROF_DIST: otelprofDist }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => {
@@ -74,7 +78,11 @@ function runApp(workload, variant, port, arg, onPort) {
     });
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`${workload}/${variant} exited ${code}`));
-      resolve(JSON.parse(out.trim().split('\n').pop()));
+      // Diagnostic options (APP_NODE_ARGS) may print to stdout too: the result is the last JSON line.
+      if (appStdoutDir) fs.writeFileSync(join(appStdoutDir, `${workload}-${variant}-${child.pid}.txt`), out);
+      const line = out.split('\n').filter((l) => l.startsWith('{')).pop();
+      if (line === undefined) return reject(new Error(`${workload}/${variant} printed no result line (V8 trace output mixed into it?)`));
+      resolve(JSON.parse(line));
     });
   });
 }
