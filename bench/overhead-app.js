@@ -147,6 +147,41 @@ function compileMark() {
   return () => optimize(f);
 }
 
+/**
+ * EXPERIMENT upload=2: POSTs over a plain net.Socket (HTTP/1.1 written and read here, one
+ * kept-alive connection, responses with Content-Length only), no node:http client code.
+ */
+function rawPoster(port) {
+  const net = require('node:net');
+  let socket;
+  let pending;
+  let buf = Buffer.alloc(0);
+  const onData = (chunk) => {
+    buf = Buffer.concat([buf, chunk]);
+    const end = buf.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const head = buf.subarray(0, end).toString('latin1');
+    const m = /content-length: *(\d+)/i.exec(head);
+    const len = m ? Number(m[1]) : 0;
+    if (buf.length < end + 4 + len) return;
+    buf = buf.subarray(end + 4 + len);
+    const p = pending;
+    pending = undefined;
+    p?.resolve(Number(head.slice(9, 12)));
+  };
+  return (body) => new Promise((resolve, reject) => {
+    if (!socket || socket.destroyed) {
+      socket = net.connect(port, '127.0.0.1');
+      socket.on('data', onData);
+      socket.on('error', (err) => pending?.reject(err));
+      socket.unref();
+    }
+    pending = { resolve, reject };
+    socket.write(`POST /ingest HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n\r\n`);
+    socket.write(body);
+  });
+}
+
 /** Stands in for the CPU window when OTELPROF_PARTS leaves it out: every rotation is empty. */
 function emptyCpuWindow() {
   const empty = () => ({ samples: [], startNanos: 0n, endNanos: 1n, intervalNanos: 10_000_000, hasCpuTime: true, backend: 'native' });
@@ -169,7 +204,9 @@ function startOtelprof(withLabels, onlyParts) {
   const transport = new HttpTransport({ endpoint: new URL(`http://127.0.0.1:${sinkPort}`), timeoutMillis: 10_000, keepAliveMillis: 30_000 });
   const upload = params.upload === 0
     ? () => Promise.resolve()
-    : (body) => transport.post({ path: '/ingest', headers: { 'content-type': 'application/octet-stream' }, body });
+    : params.upload === 2
+      ? rawPoster(sinkPort)
+      : (body) => transport.post({ path: '/ingest', headers: { 'content-type': 'application/octet-stream' }, body });
   // warm=2 (diagnostic): also two real POSTs to the sink at start, the second on the kept-alive socket.
   if (params.warm === 2) setImmediate(() => upload(Buffer.alloc(1)).then(() => upload(Buffer.alloc(1))).catch(() => undefined));
   if (withLabels) dist('profiles').enableLabelSampleContexts();
