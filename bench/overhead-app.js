@@ -22,8 +22,8 @@
  * Parameters (for bench/overhead-parts.js, which scales one cost up to measure it): a variant may
  * end in `@k=v:k=v...` with `hz` (CPU sampling rate, default 100), `heap` (heap sampling interval in
  * bytes, default 524288), `flush` (collection period in ms, 0 = no collection during the run;
- * default FLUSH_MILLIS), `warm` (`warm=0`: no HTTP client warm-up at start, as before
- * 2026-12-05's fifth pass; `warm=2`: also two real POSTs to the sink at start) and `upload`
+ * default FLUSH_MILLIS), `warm` (`warm=2`: two real POSTs to the sink at start; `warm=0`, the
+ * fifth pass's build without its HTTP client warm-up, went with that warm-up in the tenth) and `upload`
  * (`upload=0`: everything but the POST, so the sink receives nothing), e.g.
  * `otelprof-cpu@hz=2000:flush=0` (`:`, as the variant lists are comma-separated).
  */
@@ -147,41 +147,6 @@ function compileMark() {
   return () => optimize(f);
 }
 
-/**
- * EXPERIMENT upload=2: POSTs over a plain net.Socket (HTTP/1.1 written and read here, one
- * kept-alive connection, responses with Content-Length only), no node:http client code.
- */
-function rawPoster(port) {
-  const net = require('node:net');
-  let socket;
-  let pending;
-  let buf = Buffer.alloc(0);
-  const onData = (chunk) => {
-    buf = Buffer.concat([buf, chunk]);
-    const end = buf.indexOf('\r\n\r\n');
-    if (end < 0) return;
-    const head = buf.subarray(0, end).toString('latin1');
-    const m = /content-length: *(\d+)/i.exec(head);
-    const len = m ? Number(m[1]) : 0;
-    if (buf.length < end + 4 + len) return;
-    buf = buf.subarray(end + 4 + len);
-    const p = pending;
-    pending = undefined;
-    p?.resolve(Number(head.slice(9, 12)));
-  };
-  return (body) => new Promise((resolve, reject) => {
-    if (!socket || socket.destroyed) {
-      socket = net.connect(port, '127.0.0.1');
-      socket.on('data', onData);
-      socket.on('error', (err) => pending?.reject(err));
-      socket.unref();
-    }
-    pending = { resolve, reject };
-    socket.write(`POST /ingest HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n\r\n`);
-    socket.write(body);
-  });
-}
-
 /** Stands in for the CPU window when OTELPROF_PARTS leaves it out: every rotation is empty. */
 function emptyCpuWindow() {
   const empty = () => ({ samples: [], startNanos: 0n, endNanos: 1n, intervalNanos: 10_000_000, hasCpuTime: true, backend: 'native' });
@@ -197,16 +162,13 @@ function startOtelprof(withLabels, onlyParts) {
   const { buildCpuProfile, buildHeapProfile, openCpuWindow, startHeapSampler, takeHeapSnapshot, warmUpCollections } = dist('sampler');
   const { yieldToEventLoop } = dist('pprof');
   // Uploads go through otelprof's own transport, as the exporters send them (since the fifth
-  // pass; before, through a plain http.request of the bench's own). Its constructor schedules the HTTP client warm-up, which
-  // `warm=0` leaves out by marking it done.
-  if (params.warm === 0) globalThis[require(`${DIST}/exporters/shared/warm-up-client`).HTTP_CLIENT_WARM_UP_KEY] = true;
+  // pass; before, through a plain http.request of the bench's own; since the tenth pass it does
+  // not use node:http's client, and has no warm-up).
   const { HttpTransport } = require(`${DIST}/exporters/shared`);
   const transport = new HttpTransport({ endpoint: new URL(`http://127.0.0.1:${sinkPort}`), timeoutMillis: 10_000, keepAliveMillis: 30_000 });
   const upload = params.upload === 0
     ? () => Promise.resolve()
-    : params.upload === 2
-      ? rawPoster(sinkPort)
-      : (body) => transport.post({ path: '/ingest', headers: { 'content-type': 'application/octet-stream' }, body });
+    : (body) => transport.post({ path: '/ingest', headers: { 'content-type': 'application/octet-stream' }, body });
   // warm=2 (diagnostic): also two real POSTs to the sink at start, the second on the kept-alive socket.
   if (params.warm === 2) setImmediate(() => upload(Buffer.alloc(1)).then(() => upload(Buffer.alloc(1))).catch(() => undefined));
   if (withLabels) dist('profiles').enableLabelSampleContexts();
