@@ -142,9 +142,9 @@ function closeWindow(h) {
  */
 function compileMark() {
   if (!process.env.OPT_MARK) return () => undefined;
-  const f = function otelprofCollectMark(x) { return x + 1; };
   const optimize = new Function('f', '%PrepareFunctionForOptimization(f); f(1); f(2); %OptimizeFunctionOnNextCall(f); f(3);');
-  return () => optimize(f);
+  // A new function every time: V8 optimizes each one once.
+  return () => optimize(new Function('return function otelprofCollectMark(x) { return x + 1; }')());
 }
 
 /** Stands in for the CPU window when OTELPROF_PARTS leaves it out: every rotation is empty. */

@@ -28,7 +28,7 @@ export function requestHead(path: string, host: string, headers: Record<string, 
   let head = `POST ${path} HTTP/1.1\r\nHost: ${host}\r\n`;
   for (const [name, value] of Object.entries(headers)) {
     if (!TOKEN.test(name)) throw new Error(`header name ${JSON.stringify(name)} is not a valid HTTP token`);
-    if (!FIELD_VALUE.test(value)) throw new Error(`header ${name} has a value with a control character (CR, LF and NUL are not allowed)`);
+    if (!FIELD_VALUE.test(value)) throw new Error(`header ${name} has a value with a control or non-Latin-1 character (CR, LF and NUL would split the request)`);
     if (OWN_HEADERS.has(name.toLowerCase())) continue;
     head += `${name}: ${value}\r\n`;
   }
