@@ -45,6 +45,11 @@ const MAX_ERROR_BODY_BYTES = 4096;
 /** A reused connection that failed before any response byte (see HttpTransport._send). */
 const STALE: TransportResult = Object.freeze({ kind: 'error', error: new Error('stale keep-alive connection'), timedOut: false });
 
+/** What a request gets after close(). */
+function closedResult(): TransportResult {
+  return { kind: 'error', error: new Error('transport closed'), timedOut: false };
+}
+
 function ignoreError(): void {
   // See HttpTransport._connect.
 }
@@ -101,7 +106,7 @@ export class HttpTransport {
   post(request: TransportRequest): Promise<TransportResult> {
     return new Promise<TransportResult>((resolve) => {
       if (this._closed) {
-        resolve({ kind: 'error', error: new Error('transport closed'), timedOut: false });
+        resolve(closedResult());
         return;
       }
       this._jobs.push({ request, resolve });
@@ -114,7 +119,7 @@ export class HttpTransport {
     this._closed = true;
     this._dropIdle();
     this._active?.destroy(new Error('transport closed'));
-    for (const job of this._jobs.splice(0)) job.resolve({ kind: 'error', error: new Error('transport closed'), timedOut: false });
+    for (const job of this._jobs.splice(0)) job.resolve(closedResult());
   }
 
   private _next(): void {
@@ -147,6 +152,8 @@ export class HttpTransport {
   }
 
   private _exchangeOnNew(head: string, body: Uint8Array): Promise<TransportResult> {
+    // close() may have come between a stale connection's failure and this retry.
+    if (this._closed) return Promise.resolve(closedResult());
     let socket: Socket;
     try {
       socket = this._connect();
