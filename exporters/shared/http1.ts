@@ -60,17 +60,20 @@ export class ResponseReader {
   private _remaining = 0;
   private readonly _bodyParts: Buffer[] = [];
   private _bodyBytes = 0;
+  /** Whether any byte arrived: a 1xx before the response counts (the server has the request). */
+  private _fed = false;
 
   /** @param cap body bytes kept for the result */
   constructor(private readonly cap: number) {}
 
   /** Whether any byte of a response arrived (a reused connection that fails before may be stale). */
   get started(): boolean {
-    return this._state !== 'head' || this._buf.length > 0 || this._status !== 0;
+    return this._fed;
   }
 
   /** Feeds bytes; returns the response once it is complete. */
   feed(chunk: Buffer): Http1Response | undefined {
+    this._fed ||= chunk.length > 0;
     this._buf = this._buf.length === 0 ? chunk : Buffer.concat([this._buf, chunk]);
     for (;;) {
       const progressed = this._step();

@@ -182,7 +182,7 @@ export class HttpTransport {
         socket.off('data', onData);
         socket.off('end', onEnd);
         socket.off('error', onError);
-        socket.off('close', onClose);
+        socket.off('close', onEnd);
         this._active = undefined;
         if (response?.reusable && !this._closed && !socket.destroyed) this._keepIdle(socket);
         else socket.destroy();
@@ -214,7 +214,6 @@ export class HttpTransport {
         }
       };
       const onError = (err: Error): void => fail(err);
-      const onClose = (): void => onEnd();
       const timer = setTimeout(() => {
         timedOut = true;
         socket.destroy();
@@ -224,7 +223,7 @@ export class HttpTransport {
       socket.on('data', onData);
       socket.on('end', onEnd);
       socket.on('error', onError);
-      socket.on('close', onClose);
+      socket.on('close', onEnd);
       // Written before the connection is up is fine: the socket sends it once connected.
       socket.write(head, 'latin1');
       socket.write(body);
@@ -247,10 +246,13 @@ export class HttpTransport {
     return socket;
   }
 
+  /** The idle connection if it can still carry a request; one that cannot is closed. */
   private _takeIdle(): Socket | undefined {
     const s = this._idle;
     this._dropIdle(false);
-    return s !== undefined && !s.destroyed && s.readyState === 'open' ? s : undefined;
+    if (s === undefined || (!s.destroyed && s.readyState === 'open')) return s;
+    s.destroy();
+    return undefined;
   }
 
   /** Keeps the connection for the next request; it closes after keepAliveMillis idle and never holds the process open. */

@@ -160,6 +160,25 @@ describe('HttpTransport on the wire', () => {
     expect(answered).toBe(2);
   });
 
+  it('does not send again when the kept-alive connection failed after a 100 Continue (the server had the request)', async () => {
+    let requests = 0;
+    const { url, sockets } = await listen(rawServer((s) => {
+      requests++;
+      s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+      s.once('data', () => {
+        requests++;
+        s.write('HTTP/1.1 100 Continue\r\n\r\n', () => s.destroy());
+      });
+    }));
+    const t = transport(url);
+    expect(await post(t)).toMatchObject({ kind: 'response', status: 200 });
+    const res = await post(t);
+    expect(res).toMatchObject({ kind: 'error', timedOut: false });
+    expect(res.kind === 'error' && res.error.message).toBe('connection closed before the response ended');
+    expect(sockets).toHaveLength(1);
+    expect(requests).toBe(2);
+  });
+
   it('reports a response cut off by the server as an error', async () => {
     const { url } = await listen(rawServer((s) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc')));
     const res = await post(transport(url));
