@@ -1,6 +1,7 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import { InvalidArgumentError } from '../../src/errors';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../shared/retry';
+import { HEADER_VALUE_RULE, isHeaderValue } from '../../src/config/parse';
 import { bool, fraction, headerRecord, httpUrl, knownKeys, nonNegativeNumber, positiveInt, str } from '../shared/options';
 import type { TlsOptions } from '../shared/transport';
 import { DEFAULT_LABEL_RULES, type LabelRules } from './labels';
@@ -134,7 +135,7 @@ function authHeaders(o: PyroscopeExporterOptions): Record<string, string> {
   const token = str('authToken', o.authToken, undefined);
   if (token !== undefined && o.basicAuth !== undefined) throw new InvalidArgumentError('authToken and basicAuth are exclusive: set one of them');
   if (token !== undefined) {
-    if (/[\r\n\0]/.test(token)) throw new InvalidArgumentError('authToken must not contain CR, LF or NUL');
+    if (!isHeaderValue(token)) throw new InvalidArgumentError(`authToken must be ${HEADER_VALUE_RULE} (actual: <redacted>)`);
     out.authorization = `Bearer ${token}`;
   }
   if (o.basicAuth !== undefined) {

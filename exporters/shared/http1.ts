@@ -5,11 +5,10 @@
  * the client shares its code with the host's HTTP server: the first upload through it made V8
  * re-optimize 60-100 of the app's own server functions (bench/RESULTS.md, tenth pass).
  */
+import { isHeaderValue } from '../../src/config/parse';
 
 /** RFC 9110 token: a header name. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** A header value: visible ASCII, spaces and tabs (no CR, LF or NUL, which would split the head). */
-const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** A request target: origin form, printable and without spaces. */
 const REQUEST_TARGET = /^\/[\x21-\x7e]*$/;
 
@@ -28,7 +27,7 @@ export function requestHead(path: string, host: string, headers: Record<string, 
   let head = `POST ${path} HTTP/1.1\r\nHost: ${host}\r\n`;
   for (const [name, value] of Object.entries(headers)) {
     if (!TOKEN.test(name)) throw new Error(`header name ${JSON.stringify(name)} is not a valid HTTP token`);
-    if (!FIELD_VALUE.test(value)) throw new Error(`header ${name} has a value with a control or non-Latin-1 character (CR, LF and NUL would split the request)`);
+    if (!isHeaderValue(value)) throw new Error(`header ${name} has a value with a control or non-Latin-1 character (CR, LF and NUL would split the request)`);
     if (OWN_HEADERS.has(name.toLowerCase())) continue;
     head += `${name}: ${value}\r\n`;
   }

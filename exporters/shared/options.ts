@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../src/errors';
+import { HEADER_VALUE_RULE, isHeaderValue } from '../../src/config/parse';
 
 /**
  * Option checks shared by the exporters. Each throws `InvalidArgumentError` naming the option,
@@ -69,14 +70,14 @@ export function httpUrl(name: string, value: unknown): URL {
   return url;
 }
 
-/** A record of string values (header names checked as HTTP tokens), or `{}` when undefined. */
+/** A record of header values (names checked as HTTP tokens, values as `HEADER_VALUE_RULE`), or `{}` when undefined. */
 export function headerRecord(name: string, value: unknown): Record<string, string> {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(name, 'an object of string values', value);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(k)) fail(`${name} key`, 'an HTTP header name', k);
-    if (typeof v !== 'string' || /[\r\n\0]/.test(v)) fail(`${name}[${JSON.stringify(k)}]`, 'a string without CR, LF or NUL', v);
+    if (typeof v !== 'string' || !isHeaderValue(v)) fail(`${name}[${JSON.stringify(k)}]`, HEADER_VALUE_RULE, v);
     out[k.toLowerCase()] = v;
   }
   return out;

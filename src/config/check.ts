@@ -3,7 +3,7 @@
  * and the rule, with the value received: `uploadIntervalMillis must be a positive integer (actual: -1)`.
  */
 import { InvalidArgumentError } from '../errors';
-import { HEADER_NAME_RE, LABEL_NAME_RE, TENANT_ID_RULE, isHeaderSafe, isTenantId, parseHttpUrl } from './parse';
+import { HEADER_NAME_RE, HEADER_VALUE_RULE, LABEL_NAME_RE, TENANT_ID_RULE, isHeaderSafe, isHeaderValue, isTenantId, parseHttpUrl } from './parse';
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
@@ -18,6 +18,11 @@ function describe(value: unknown): string {
 /** Throws `InvalidArgumentError("<name> must be <rule> (actual: <value>)")`. */
 export function fail(name: string, rule: string, value: unknown): never {
   throw new InvalidArgumentError(`${name} must be ${rule} (actual: ${describe(value)})`);
+}
+
+/** `fail` for a secret: the value is shown only when it is undefined (error messages end up in logs). */
+export function failSecret(name: string, rule: string, value: unknown): never {
+  throw new InvalidArgumentError(`${name} must be ${rule} (actual: ${value === undefined ? 'undefined' : '<redacted>'})`);
 }
 
 /** An integer in [min, max] (safe integers only). */
@@ -60,14 +65,17 @@ export function url(name: string, value: unknown): string | undefined {
   return u.href.replace(/\/$/, '');
 }
 
-/** A plain object of string values whose keys match `keyRule`. */
-export function stringRecord(name: string, value: unknown, keyRe: RegExp, keyRule: string): Record<string, string> | undefined {
+const NO_CR_LF_NUL = 'a string without CR, LF or NUL';
+
+/** A plain object of string values whose keys match `keyRule` (values by default without CR, LF or NUL). */
+export function stringRecord(name: string, value: unknown, keyRe: RegExp, keyRule: string,
+  valueOk: (v: string) => boolean = isHeaderSafe, valueRule = NO_CR_LF_NUL): Record<string, string> | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(name, 'an object of string values', value);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (!keyRe.test(k)) fail(`${name} key`, keyRule, k);
-    if (typeof v !== 'string' || /[\r\n\0]/.test(v)) fail(`${name}[${JSON.stringify(k)}]`, 'a string without CR, LF or NUL', v);
+    if (typeof v !== 'string' || !valueOk(v)) fail(`${name}[${JSON.stringify(k)}]`, valueRule, v);
     out[k] = v;
   }
   return out;
@@ -84,7 +92,7 @@ export function labels(name: string, value: unknown): Record<string, string> | u
 
 /** HTTP headers: RFC 9110 token names, lowercased. */
 export function headers(name: string, value: unknown): Record<string, string> | undefined {
-  const rec = stringRecord(name, value, HEADER_NAME_RE, 'an HTTP header name');
+  const rec = stringRecord(name, value, HEADER_NAME_RE, 'an HTTP header name', isHeaderValue, HEADER_VALUE_RULE);
   return rec && Object.fromEntries(Object.entries(rec).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
@@ -111,9 +119,16 @@ export function tenantId(name: string, value: unknown): string | undefined {
   return value;
 }
 
-/** A non-empty string that can go into an HTTP header (no CR, LF or NUL). */
-export function headerValue(name: string, value: unknown): string | undefined {
+/** A secret, non-empty, sent as an HTTP header value as it is (see `HEADER_VALUE_RULE`). */
+export function secretHeaderValue(name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '' || !isHeaderSafe(value)) fail(name, 'a non-empty string without CR, LF or NUL', value);
+  if (typeof value !== 'string' || value.trim() === '' || !isHeaderValue(value)) failSecret(name, `a non-empty ${HEADER_VALUE_RULE.replace(/^a /, '')}`, value);
+  return value;
+}
+
+/** A non-empty string without CR, LF or NUL (a credential that is sent base64-encoded). */
+export function credential(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '' || !isHeaderSafe(value)) fail(name, `a non-empty ${NO_CR_LF_NUL.replace(/^a /, '')}`, value);
   return value;
 }

@@ -7,7 +7,7 @@ import { EnvReader, type Env } from './env-reader';
 import type { ConfigIssue } from './issues';
 import { readOtlpEnv, OTLP_SECRET_VARS, type OtlpEnvConfig } from './otlp-env';
 import { EXPORTER_NAMES, HEAP_MODES, LIMITS, PYROSCOPE_ROUTES, SAMPLER_BACKENDS, type ExporterName, type ProfilingOptions } from './options';
-import { HEADER_NAME_RE, TENANT_ID_RULE, isHeaderSafe, isTenantId, parseHttpUrl, parseLabelList, parseResourceAttributes } from './parse';
+import { HEADER_NAME_RE, HEADER_VALUE_RULE, TENANT_ID_RULE, isHeaderSafe, isHeaderValue, isTenantId, parseHttpUrl, parseLabelList, parseResourceAttributes } from './parse';
 
 /** Variables whose values are never echoed in issues. */
 export const SECRET_VARS: readonly string[] = [
@@ -74,7 +74,7 @@ function readAuth(r: EnvReader, o: Omit<ProfilingOptions, 'otlp'>): void {
   if (user !== undefined && password !== undefined) o.basicAuth = { username: user, password };
   else if (user !== undefined) r.invalid('PYROSCOPE_BASIC_AUTH_USER', user, 'PYROSCOPE_BASIC_AUTH_PASSWORD to be set too');
   else if (password !== undefined) r.invalid('PYROSCOPE_BASIC_AUTH_PASSWORD', password, 'PYROSCOPE_BASIC_AUTH_USER to be set too');
-  const token = r.parsed('PYROSCOPE_AUTH_TOKEN', HEADER_SAFE_RULE, headerSafe);
+  const token = r.parsed('PYROSCOPE_AUTH_TOKEN', HEADER_VALUE_RULE, (s) => (isHeaderValue(s) ? s : undefined));
   if (token !== undefined && o.basicAuth) r.invalid('PYROSCOPE_AUTH_TOKEN', token, 'unset when basic auth is configured (basic auth is used)');
   else o.authToken = token;
   o.tenantId = r.parsed('PYROSCOPE_TENANT_ID', TENANT_ID_RULE, (s) => (isTenantId(s) ? s : undefined));
@@ -124,7 +124,7 @@ function parseJsonHeaders(s: string): Record<string, string> | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(v)) {
-    if (!HEADER_NAME_RE.test(k) || typeof val !== 'string' || /[\r\n\0]/.test(val)) return undefined;
+    if (!HEADER_NAME_RE.test(k) || typeof val !== 'string' || !isHeaderValue(val)) return undefined;
     out[k.toLowerCase()] = val;
   }
   return out;

@@ -69,7 +69,7 @@ export function parseHeaderList(s: string): Record<string, string> | undefined {
     } catch {
       return undefined;
     }
-    if (!HEADER_NAME_RE.test(key) || /[\r\n\0]/.test(value)) return undefined;
+    if (!HEADER_NAME_RE.test(key) || !isHeaderValue(value)) return undefined;
     out[key.toLowerCase()] = value;
   }
   return out;
@@ -118,7 +118,19 @@ export function isTenantId(s: string): boolean {
   return TENANT_ID_RE.test(s) && s !== '.' && s !== '..';
 }
 
-/** Whether `s` can be sent in an HTTP header value (no CR, LF or NUL). */
+/** Whether `s` holds no CR, LF or NUL (values that end up base64-encoded or in a URL). */
 export function isHeaderSafe(s: string): boolean {
   return !/[\r\n\0]/.test(s);
+}
+
+/**
+ * What an HTTP header value may hold as sent: tabs, printable ASCII and Latin-1 (the same
+ * rule node:http applies). Other characters would fail every upload, so options refuse them.
+ */
+export const HEADER_VALUE_RULE = 'a string of printable ASCII or Latin-1 characters (no CR, LF, NUL, other control characters or characters above U+00FF)';
+const HEADER_VALUE_RE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** Whether `s` can be sent as an HTTP header value. */
+export function isHeaderValue(s: string): boolean {
+  return HEADER_VALUE_RE.test(s);
 }

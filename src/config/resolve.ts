@@ -38,7 +38,7 @@ export function checkOptions(options: ProfilingOptions): ProfilingOptions {
     serviceName: check.text('serviceName', o.serviceName),
     resourceAttributes: check.stringRecord('resourceAttributes', o.resourceAttributes, /^.+$/, 'a non-empty attribute name'),
     serverAddress: check.url('serverAddress', o.serverAddress),
-    authToken: check.headerValue('authToken', o.authToken),
+    authToken: check.secretHeaderValue('authToken', o.authToken),
     basicAuth,
     tenantId: check.tenantId('tenantId', o.tenantId),
     labels: check.labels('labels', o.labels),
@@ -74,9 +74,9 @@ function checkBasicAuth(value: unknown): BasicAuth | undefined {
   if (typeof value !== 'object' || value === null) check.fail('basicAuth', 'an object { username, password }', value);
   check.knownKeys('basicAuth', value, ['username', 'password']);
   const v = value as Record<string, unknown>;
-  const username = check.headerValue('basicAuth.username', v.username) ?? check.fail('basicAuth.username', 'a non-empty string without CR, LF or NUL', undefined);
+  const username = check.credential('basicAuth.username', v.username) ?? check.fail('basicAuth.username', 'a non-empty string without CR, LF or NUL', undefined);
   if (username.includes(':')) check.fail('basicAuth.username', 'a string without ":"', username);
-  if (typeof v.password !== 'string' || !/^[^\r\n\0]*$/.test(v.password)) check.fail('basicAuth.password', 'a string without CR, LF or NUL', v.password);
+  if (typeof v.password !== 'string' || !/^[^\r\n\0]*$/.test(v.password)) check.failSecret('basicAuth.password', 'a string without CR, LF or NUL', v.password);
   return { username, password: v.password };
 }
 

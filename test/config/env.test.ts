@@ -130,6 +130,9 @@ describe('every variable: an invalid value is reported (name, rule, value) and f
     ['OTEL_EXPORTER_OTLP_HEADERS', { OTEL_EXPORTER_OTLP_HEADERS: 'authorization' }],
     ['OTEL_EXPORTER_OTLP_PROFILES_HEADERS', { OTEL_EXPORTER_OTLP_PROFILES_HEADERS: 'a=%zz' }],
     ['PYROSCOPE_AUTH_TOKEN', { PYROSCOPE_AUTH_TOKEN: 'glc\nInjected: 1' }],
+    ['PYROSCOPE_AUTH_TOKEN', { PYROSCOPE_AUTH_TOKEN: 'glc_\u2713' }],
+    ['PYROSCOPE_HTTP_HEADERS', { PYROSCOPE_HTTP_HEADERS: '{"authorization": "Bearer \u2713"}' }],
+    ['OTEL_EXPORTER_OTLP_HEADERS', { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20%E2%9C%93' }],
   ])('secret %s: reported with its value redacted', (variable, env) => {
     const c = resolveConfig({}, env);
     expect(c.issues.map((i) => [i.variable, i.value])).toEqual([[variable, '<redacted>']]);

@@ -101,6 +101,11 @@ describe('every option in code is applied and wins over the environment', () => 
     expect([c.basicAuth, c.authToken]).toEqual([{ username: '123', password: 'p' }, undefined]);
   });
 
+  test('header values may hold Latin-1; basic-auth credentials (sent base64-encoded) any Unicode', () => {
+    const c = resolveConfig({ httpHeaders: { 'x-a': 'caf\u00e9' }, basicAuth: { username: 'j\u00fcrgen \u2713', password: '\u{1F511}' } }, {});
+    expect([c.httpHeaders, c.basicAuth]).toEqual([{ 'x-a': 'caf\u00e9' }, { username: 'j\u00fcrgen \u2713', password: '\u{1F511}' }]);
+  });
+
   test('otlp options win per field; headers merge over env headers', () => {
     const c = resolveConfig(
       { otlp: { url: 'http://code:4318/v1development/profiles', headers: { a: 'code' }, compression: 'gzip', timeoutMillis: 7 } },
@@ -125,19 +130,23 @@ describe('bad options in code throw InvalidArgumentError naming the option and t
     [{ resourceAttributes: { a: 1 } }, 'resourceAttributes["a"] must be a string without CR, LF or NUL (actual: 1)'],
     [{ serverAddress: 'localhost:4040' }, 'serverAddress must be an http: or https: URL without credentials, query or fragment (actual: "localhost:4040")'],
     [{ serverAddress: 'http://u:p@h' }, 'serverAddress must be an http: or https: URL without credentials, query or fragment (actual: "http://u:p@h")'],
-    [{ authToken: '' }, 'authToken must be a non-empty string without CR, LF or NUL (actual: "")'],
+    [{ authToken: '' }, 'authToken must be a non-empty string of printable ASCII or Latin-1 characters (no CR, LF, NUL, other control characters or characters above U+00FF) (actual: <redacted>)'],
     [{ authToken: 't', basicAuth: { username: 'u', password: 'p' } }, 'authToken and basicAuth are mutually exclusive: set one'],
     [{ basicAuth: { username: 'u' } }, 'basicAuth.password must be a string without CR, LF or NUL (actual: undefined)'],
     [{ basicAuth: { user: 'u', password: 'p' } }, 'basicAuth: unknown option "user"'],
     [{ tenantId: 3 }, `tenantId must be 1-150 characters of A-Za-z0-9!-_.*'() and not "." or ".." (actual: 3)`],
     [{ tenantId: 'a/b' }, `tenantId must be 1-150 characters of A-Za-z0-9!-_.*'() and not "." or ".." (actual: "a/b")`],
-    [{ authToken: 'a\r\nb' }, 'authToken must be a non-empty string without CR, LF or NUL (actual: "a\\r\\nb")'],
+    [{ authToken: 'a\r\nb' }, 'authToken must be a non-empty string of printable ASCII or Latin-1 characters (no CR, LF, NUL, other control characters or characters above U+00FF) (actual: <redacted>)'],
+    [{ authToken: 'glc_\u2713' }, 'authToken must be a non-empty string of printable ASCII or Latin-1 characters (no CR, LF, NUL, other control characters or characters above U+00FF) (actual: <redacted>)'],
+    [{ basicAuth: { username: 'u', password: 'a\nb' } }, 'basicAuth.password must be a string without CR, LF or NUL (actual: <redacted>)'],
     [{ basicAuth: { username: 'a:b', password: 'p' } }, 'basicAuth.username must be a string without ":" (actual: "a:b")'],
     [{ labels: { 'bad key': 'v' } }, 'labels key must be a label name ([A-Za-z_][A-Za-z0-9_.]*) (actual: "bad key")'],
     [{ labels: { __name__: 'v' } }, 'labels key must be not reserved (__* and service_name are set by otelprof) (actual: "__name__")'],
     [{ labels: { service_name: 'v' } }, 'labels key must be not reserved (__* and service_name are set by otelprof) (actual: "service_name")'],
     [{ labels: { a: 'x\ny' } }, 'labels["a"] must be a string without CR, LF or NUL (actual: "x\\ny")'],
     [{ httpHeaders: { 'a b': 'v' } }, 'httpHeaders key must be an HTTP header name (actual: "a b")'],
+    [{ httpHeaders: { 'x-a': 'caf\u00e9 \u2713' } }, 'httpHeaders["x-a"] must be a string of printable ASCII or Latin-1 characters (no CR, LF, NUL, other control characters or characters above U+00FF) (actual: "caf\u00e9 \u2713")'],
+    [{ httpHeaders: { 'x-a': 'a\u0001b' } }, 'httpHeaders["x-a"] must be a string of printable ASCII or Latin-1 characters (no CR, LF, NUL, other control characters or characters above U+00FF) (actual: "a\\u0001b")'],
     [{ profileTypes: [] }, 'profileTypes must be a non-empty array of profile type names without spaces'],
     [{ profileTypes: ['my profile'] }, 'profileTypes must be a non-empty array of profile type names without spaces'],
     [{ sampler: 'v8' }, 'sampler must be one of "native", "inspector" (actual: "v8")'],
@@ -163,6 +172,7 @@ describe('bad options in code throw InvalidArgumentError naming the option and t
     [{ otlp: { compression: 'br' } }, 'otlp.compression must be one of "gzip", "none" (actual: "br")'],
     [{ otlp: { timeoutMillis: 0 } }, 'otlp.timeoutMillis must be a positive integer (actual: 0)'],
     [{ otlp: { endpoint: 'x' } }, 'otlp: unknown option "endpoint"'],
+    [{ otlp: { headers: { authorization: 'Bearer \u2713' } } }, 'otlp.headers["authorization"] must be a string of printable ASCII or Latin-1'],
     [{ uploadIntervalMs: 5 }, 'startProfiling options: unknown option "uploadIntervalMs"'],
   ])('%j', (options, message) => {
     let err: unknown;

@@ -216,6 +216,7 @@ describe('OTLP exporter options', () => {
     [{ maxQueueItems: 1.5 }, 'maxQueueItems must be a positive integer (actual: 1.5)'],
     [{ compression: 'br' }, 'compression must be "gzip" or "none" (actual: "br")'],
     [{ headers: { 'bad header': 'x' } }, 'headers key must be an HTTP header name (actual: "bad header")'],
+    [{ headers: { authorization: 'Bearer \u2713' } }, 'headers["authorization"] must be a string of printable ASCII or Latin-1 characters (no CR, LF, NUL, other control characters or characters above U+00FF) (actual: "Bearer \u2713")'],
     [{ resourceAttributes: { a: { nested: 1 } } }, 'resourceAttributes["a"] must be a string, finite number, boolean, or an array of one of those kinds'],
     [{ timeoutMs: 5 }, 'OTLP exporter options: unknown option "timeoutMs"'],
     [{ backoff: { jitter: 2 } }, 'backoff.jitter must be a number between 0 and 1 (actual: 2)'],
