@@ -26,6 +26,6 @@ export { Mutex, RWMutex, Semaphore, UnlockOfUnlockedError } from './sync';
 export { pprofHandler, servePprof, profileDescriptions } from './http';
 export type { PprofHandlerOptions, PprofRequestHandler, ServePprofOptions, PprofServer } from './http';
 export { startProfiling, ProfilingAlreadyStartedError } from './scheduler';
-export type { ContinuousProfiler, PullEndpointStatus, SchedulerStats } from './scheduler';
+export type { ContinuousProfiler, ProfilerStats, PullEndpointStatus, SchedulerStats } from './scheduler';
 export { resolveConfig } from './config';
 export type { ProfilingOptions, ProfilingConfig, ConfigIssue, BasicAuth, OtlpOptions } from './config';

@@ -15,4 +15,6 @@ export interface CpuBackend {
    * running when this returns; without it the backend is released.
    */
   collect(restart: boolean): RawCpuWindow;
+  /** How often a stuck V8 profiler was restarted (native backend only). */
+  readonly stuckRestarts?: number;
 }

@@ -61,6 +61,8 @@ class CpuSampler {
   drainMillis = DEFAULT_DRAIN_MILLIS;
   /** Drains that failed (counted, never thrown: they run in a timer of the host app). */
   drainFailures = 0;
+  /** Stuck-profiler restarts of backends already released (the running one keeps its own count). */
+  private _releasedStuckRestarts = 0;
   readonly windows = new Map<WindowImpl, Pending>();
   readonly listeners = new Set<CpuWindowListener>();
   private _drainTimer: NodeJS.Timeout | undefined;
@@ -107,6 +109,7 @@ class CpuSampler {
       }
     }
     if (!restart) {
+      this._releasedStuckRestarts += backend.stuckRestarts ?? 0;
       bridge?.uninstall();
       this.backend = undefined;
       clearTimeout(this._drainTimer);
@@ -115,6 +118,11 @@ class CpuSampler {
       // Read now: the next drain is due a full period from here.
       this._drainTimer?.refresh();
     }
+  }
+
+  /** Stuck-profiler restarts since the process started, over every backend. */
+  get stuckRestarts(): number {
+    return this._releasedStuckRestarts + (this.backend?.stuckRestarts ?? 0);
   }
 
   private _drain(): void {
@@ -207,12 +215,12 @@ export function onCpuSamples(listener: CpuWindowListener): () => void {
 /** Whether the CPU sampler runs, and with what. */
 export function cpuSamplerState(): {
   running: boolean; hz: number; backend: SamplerBackendName | undefined; windows: number; contextMode: BridgeMode | undefined;
-  drainMillis: number; drainFailures: number;
+  drainMillis: number; drainFailures: number; stuckRestarts: number;
 } {
   const s = sampler();
   return {
     running: s.backend !== undefined, hz: s.hz, backend: s.backend?.name, windows: s.windows.size, contextMode: s.backend?.bridge?.mode,
-    drainMillis: s.drainMillis, drainFailures: s.drainFailures,
+    drainMillis: s.drainMillis, drainFailures: s.drainFailures, stuckRestarts: s.stuckRestarts,
   };
 }
 

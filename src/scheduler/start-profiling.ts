@@ -5,7 +5,7 @@
  */
 import { componentLogger } from '../otel-api';
 import { loadConfig, type ProfilingConfig, type ProfilingOptions } from '../config';
-import { warmUpCollections } from '../sampler';
+import { cpuSamplerState, warmUpCollections } from '../sampler';
 import { buildCollectors } from './build-collectors';
 import { buildExporters } from './build-exporters';
 import { ProfilingAlreadyStartedError } from './errors';
@@ -31,10 +31,32 @@ export interface ContinuousProfiler {
   shutdown(): Promise<void>;
   /** The resolved configuration (with `issues`: the invalid environment values that were ignored). */
   readonly config: ProfilingConfig;
-  /** Live counters: periods ended, profiles produced, collection errors, failed exports. */
-  readonly stats: Readonly<SchedulerStats>;
+  /** Live counters: periods ended, profiles produced, collection errors, failed exports, sampler trouble. */
+  readonly stats: Readonly<ProfilerStats>;
   /** Settles once the pull endpoint listens (its URL), failed to bind, or is disabled. Never rejects. */
   readonly pullEndpoint: Promise<PullEndpointStatus>;
+}
+
+/**
+ * The scheduler's counters plus the CPU sampler's, which are per process (one sampler serves every
+ * profiler and `startCPUProfile`): background reads of V8's profile that failed (each one loses at
+ * most a drain period of samples) and restarts of a V8 profiler found stuck (native backend).
+ */
+export interface ProfilerStats extends SchedulerStats {
+  cpuDrainFailures: number;
+  cpuStuckRestarts: number;
+}
+
+/** Live view: reading a field reads the current count. */
+function liveStats(scheduler: SchedulerStats): Readonly<ProfilerStats> {
+  return Object.freeze({
+    get periods() { return scheduler.periods; },
+    get profiles() { return scheduler.profiles; },
+    get collectErrors() { return scheduler.collectErrors; },
+    get exportFailures() { return scheduler.exportFailures; },
+    get cpuDrainFailures() { return cpuSamplerState().drainFailures; },
+    get cpuStuckRestarts() { return cpuSamplerState().stuckRestarts; },
+  });
 }
 
 const ACTIVE = Symbol.for('otelprof.scheduler.active');
@@ -91,7 +113,7 @@ export function startContinuousProfiling(options: ProfilingOptions, startedBy: s
   let stopping: Promise<void> | undefined;
   return {
     config,
-    stats: scheduler.stats,
+    stats: liveStats(scheduler.stats),
     pullEndpoint: endpoint.status,
     forceFlush: () => scheduler.forceFlush().catch((err: unknown) => log.error('forceFlush failed', err)),
     shutdown() {
@@ -109,7 +131,7 @@ function disabledProfiler(config: ProfilingConfig): ContinuousProfiler {
   log.debug('disabled by configuration (enabled: false / OTELPROF_ENABLED=false)');
   return {
     config,
-    stats: Object.freeze({ periods: 0, profiles: 0, collectErrors: 0, exportFailures: 0 }),
+    stats: Object.freeze({ periods: 0, profiles: 0, collectErrors: 0, exportFailures: 0, cpuDrainFailures: 0, cpuStuckRestarts: 0 }),
     pullEndpoint: Promise.resolve({ state: 'disabled' }),
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),

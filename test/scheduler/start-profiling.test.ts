@@ -41,6 +41,8 @@ test('every enabled type reaches the file exporter with exact windows and series
     busy(50);
     await profiler.forceFlush();
     expect(profiler.stats.periods).toBe(2);
+    // Live counters, the sampler's included; a spread copies the current values.
+    expect({ ...profiler.stats }).toEqual({ periods: 2, profiles: 14, collectErrors: 0, exportFailures: 0, cpuDrainFailures: 0, cpuStuckRestarts: 0 });
     for (const type of ['cpu', 'wall', 'heap', 'goroutine', 'block', 'mutex', 'otelprof_test_start-profiling']) {
       expect([type, profileFiles(dir, type).length]).toEqual([type, 2]);
     }
