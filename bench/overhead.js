@@ -145,10 +145,42 @@ function table(w, results, periodMillis) {
   return lines.join('\n');
 }
 
+/** p-quantile (0..1) of `xs` by nearest rank. */
+function quantile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] : NaN;
+}
+
+/**
+ * Every collection window's longest loop delay, pooled over the runs (recorded since the eleventh
+ * pass): a variant's single worst window says little where the baseline's own windows (same
+ * schedule, nothing collected) reach 5-8 ms; the distribution shows what collecting adds.
+ */
+function windowTable(w, results) {
+  const lines = [
+    '| variant | windows | first windows: median (max) ms | later windows: median | p75 | p90 | max ms | later windows over 5 ms |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const v of VARIANTS[w]) {
+    const xs = (results[`${w}/${v}`] ?? []).filter((x) => Array.isArray(x?.windowDelaysMillis));
+    if (!xs.length) continue;
+    const first = xs.map((x) => x.windowDelaysMillis[0]).filter(Number.isFinite);
+    const later = xs.flatMap((x) => x.windowDelaysMillis.slice(1));
+    const over = later.filter((d) => d > 5).length;
+    lines.push(`| ${v} | ${first.length + later.length} | ${f(median(first))} (${f(Math.max(...first))}) | ${f(quantile(later, 0.5))} | ` +
+      `${f(quantile(later, 0.75))} | ${f(quantile(later, 0.9))} | ${f(Math.max(...later))} | ${over} of ${later.length} |`);
+  }
+  return lines.join('\n');
+}
+
 if (process.argv[2] === '--report') {
   // Re-prints the tables of a saved run: node bench/overhead.js --report bench/overhead-node20.json
   const results = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
-  for (const w of ['cpu', 'http']) if (results[`${w}/baseline`]) console.log(`${w} workload:\n\n${table(w, results, Number(flushMillis))}\n`);
+  for (const w of ['cpu', 'http']) {
+    if (!results[`${w}/baseline`]) continue;
+    console.log(`${w} workload:\n\n${table(w, results, Number(flushMillis))}\n`);
+    if (results[`${w}/baseline`].some((x) => x?.windowDelaysMillis)) console.log(`${w}, loop delay per collection window:\n\n${windowTable(w, results)}\n`);
+  }
   process.exit(0);
 }
 
@@ -177,7 +209,10 @@ if (process.argv[2] === '--report') {
       `${httpRate !== '0' ? `, open loop at ${httpRate} requests/s` : ', closed loop'} (medians).`,
     '',
   ];
-  for (const w of workloads) out.push(`${w} workload:`, '', table(w, results, Number(flushMillis)), '');
+  for (const w of workloads) {
+    out.push(`${w} workload:`, '', table(w, results, Number(flushMillis)), '');
+    out.push(`${w}, loop delay per collection window:`, '', windowTable(w, results), '');
+  }
   out.push(`(sink received ${sinkRequests} uploads, ${(sinkBytes / 1e6).toFixed(1)} MB)`);
   console.log(out.join('\n'));
   fs.writeFileSync(process.env.OUT_JSON ?? join(__dirname, `overhead-node${process.versions.node.split('.')[0]}.json`), `${JSON.stringify(results, null, 1)}\n`);
