@@ -210,7 +210,8 @@ if (process.argv[2] === '--report') {
     '',
   ];
   for (const w of workloads) {
-    out.push(`${w} workload:`, '', table(w, results, Number(flushMillis)), '');
+    // The ratios need a baseline; diagnostic runs without one print only the windows.
+    if (results[`${w}/baseline`]) out.push(`${w} workload:`, '', table(w, results, Number(flushMillis)), '');
     out.push(`${w}, loop delay per collection window:`, '', windowTable(w, results), '');
   }
   out.push(`(sink received ${sinkRequests} uploads, ${(sinkBytes / 1e6).toFixed(1)} MB)`);

@@ -37,7 +37,7 @@ export function readEnv(env: Env = process.env): EnvSettings {
   o.labels = r.parsed('PYROSCOPE_LABELS', 'comma-separated key=value pairs with label names ([A-Za-z_][A-Za-z0-9_.]*)', parseLabelList);
   o.pyroscopeRoute = r.oneOf('OTELPROF_PYROSCOPE_ROUTE', PYROSCOPE_ROUTES);
   o.legacyLabelNames = r.bool('OTELPROF_LEGACY_LABEL_NAMES');
-  o.httpHeaders = r.parsed('PYROSCOPE_HTTP_HEADERS', 'a JSON object of header names to string values', parseJsonHeaders);
+  o.httpHeaders = r.parsed('PYROSCOPE_HTTP_HEADERS', 'a JSON object of header names to strings of printable ASCII or Latin-1', parseJsonHeaders);
   o.uploadIntervalMillis = r.first(['PYROSCOPE_UPLOAD_INTERVAL', 'PYROSCOPE_FLUSH_INTERVAL_MS'], (n) =>
     n === 'PYROSCOPE_FLUSH_INTERVAL_MS' ? r.int(n, 1) : roundMillis(r.durationMillis(n, 1)),
   );

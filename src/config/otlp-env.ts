@@ -27,7 +27,7 @@ export interface OtlpEnvConfig {
 export const OTLP_SECRET_VARS: readonly string[] = ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_PROFILES_HEADERS'];
 
 const URL_RULE = 'an http: or https: URL without credentials, query or fragment';
-const HEADERS_RULE = 'comma-separated key=value pairs with HTTP header names (percent-encoded values)';
+const HEADERS_RULE = 'comma-separated key=value pairs with HTTP header names (percent-encoded values of printable ASCII or Latin-1)';
 
 /**
  * Reads `OTEL_EXPORTER_OTLP_PROFILES_{ENDPOINT,HEADERS,COMPRESSION,TIMEOUT,PROTOCOL}` and their

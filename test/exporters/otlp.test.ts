@@ -250,7 +250,7 @@ describe('OTLP exporter options', () => {
     expect(exporter.options.url.href).toBe('http://code:1/v1development/profiles');
     expect(exporter.options.timeoutMillis).toBe(1234);
     expect(exporter.options.envIssues.map((i) => i.message)).toEqual([
-      'Configuration: OTEL_EXPORTER_OTLP_HEADERS is invalid, expected comma-separated key=value pairs with HTTP header names (percent-encoded values) (actual: "<redacted>"); ignoring it',
+      'Configuration: OTEL_EXPORTER_OTLP_HEADERS is invalid, expected comma-separated key=value pairs with HTTP header names (percent-encoded values of printable ASCII or Latin-1) (actual: "<redacted>"); ignoring it',
       'Configuration: OTEL_EXPORTER_OTLP_TIMEOUT is invalid, expected an integer >= 1 (actual: "soon"); ignoring it',
       'Configuration: OTEL_EXPORTER_OTLP_PROFILES_PROTOCOL is invalid, expected one of http/protobuf (actual: "grpc"); ignoring it',
     ]);
