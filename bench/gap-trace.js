@@ -2,7 +2,8 @@
  * Diagnostic for bench/overhead-app.js (TRACE_GAPS=1): which collection step, GC or nothing at
  * all lines up with the longest event-loop gaps of the first collection window. A 1 ms interval
  * records every gap over 3 ms; `mark(name)` timestamps the steps; at exit the six longest gaps of
- * the window are printed to stderr with the marks and GC pauses that overlap them. Off (and
+ * the window are printed to stderr with the marks and GC pauses that overlap them, after the
+ * first mark's time since process start (`t0`, to line up with V8's `--trace-*` output). Off (and
  * free) unless TRACE_GAPS is set, since its timer would change what the benchmark measures.
  */
 'use strict';
@@ -26,7 +27,7 @@ function gapTrace(windowMillis) {
     if (marks.length === 0) return;
     const t0 = marks[0][0];
     const rel = (m, from) => (m - from).toFixed(1);
-    process.stderr.write(`marks: ${marks.filter(([m]) => m <= t0 + windowMillis).map(([m, n]) => `${n}@${rel(m, t0)}`).join(' ')}\n`);
+    process.stderr.write(`t0 ${t0.toFixed(1)} marks: ${marks.filter(([m]) => m <= t0 + windowMillis).map(([m, n]) => `${n}@${rel(m, t0)}`).join(' ')}\n`);
     const longest = gaps.filter(([t]) => t >= t0 - 5 && t <= t0 + windowMillis).sort((a, b) => b[1] - a[1]).slice(0, 6);
     for (const [t, g] of longest) {
       const near = marks.filter(([m]) => m >= t - 0.5 && m <= t + g + 0.5).map(([m, n]) => `${n}@${rel(m, t)}`);
