@@ -2,8 +2,8 @@
  * The thread's one heap sampler. V8 has a single sampling heap profiler per isolate, so its mode is
  * chosen once: `heap` (live objects only, Go's inuse view) or `allocs` (collected objects kept too).
  * Backends: the native addon (exact per-size counts) for `heap`, and for `allocs` on Node 26+;
- * `node:inspector`'s HeapProfiler otherwise (and for `allocs` on older Node, where only the
- * inspector can keep collected objects).
+ * `node:inspector`'s HeapProfiler otherwise. `allocs` on older Node starts through the inspector
+ * (only it can keep collected objects) and, where the addon loads, is read through the addon.
  */
 import { InvalidArgumentError } from '../errors';
 import { nowNanos } from '../pprof';
@@ -38,6 +38,12 @@ interface HeapState {
   backend: SamplerBackendName;
   native: NativeAddon | undefined;
   nativeAllocations: boolean;
+  /**
+   * The addon, reading a sampler the inspector started (`allocs` before Node 26): V8 has one
+   * sampler, and its native read has each allocation's size and count, which the inspector's
+   * samples do not (see inspectorRecords).
+   */
+  reader: NativeAddon | undefined;
   /** allocs mode: records folded in from earlier reads (the sampler is reset after each read). */
   folded: Map<string, RawHeapRecord>;
 }
@@ -83,8 +89,13 @@ export function startHeapSampler(opts: HeapSamplerOptions = {}): void {
   } else {
     backend = 'inspector';
   }
-  if (native === undefined) startInspector(mode, intervalBytes, stackDepth);
-  g[KEY] = { mode, intervalBytes, stackDepth, backend, native, nativeAllocations, folded: new Map() };
+  let reader: NativeAddon | undefined;
+  if (native === undefined) {
+    startInspector(mode, intervalBytes, stackDepth);
+    // Only where the native backend was asked for: the inspector backend must not load the addon.
+    if (mode === 'allocs' && requestedBackend(opts.backend) === 'native') reader = tryLoadNativeAddon();
+  }
+  g[KEY] = { mode, intervalBytes, stackDepth, backend, native, nativeAllocations, reader, folded: new Map() };
 }
 
 /** Stops the heap sampler (no-op when it is not running); the next start may pick another mode. */
@@ -118,14 +129,19 @@ export function takeHeapSnapshot(): RawHeapSnapshot {
   const timeNanos = nowNanos();
   let records: RawHeapRecord[];
   if (s.native !== undefined) {
-    records = nativeRecords(s.native.heapProfiler.getAllocationProfile(), s.nativeAllocations);
+    records = nativeRecords(s.native.heapProfiler.getAllocationProfile(), s.nativeAllocations ? 'split' : 'live');
     if (s.nativeAllocations) {
       s.native.heapProfiler.stopSamplingHeapProfiler();
       s.native.heapProfiler.startSamplingHeapProfiler(s.intervalBytes, s.stackDepth, true);
     }
   } else {
-    const { profile } = postSync<{ profile: InspectorHeapProfile }>('HeapProfiler.getSamplingProfile');
-    records = inspectorRecords(profile, s.intervalBytes, s.mode === 'heap');
+    if (s.reader !== undefined) {
+      // Collected objects are kept, so liveness is unknown: allocation values only.
+      records = nativeRecords(s.reader.heapProfiler.getAllocationProfile(), 'alloc');
+    } else {
+      const { profile } = postSync<{ profile: InspectorHeapProfile }>('HeapProfiler.getSamplingProfile');
+      records = inspectorRecords(profile, s.intervalBytes, s.mode === 'heap');
+    }
     if (s.mode === 'allocs') {
       postSync('HeapProfiler.stopSampling');
       startInspector(s.mode, s.intervalBytes, s.stackDepth);
@@ -195,19 +211,33 @@ function stackKey(stack: readonly StackFrame[]): string {
   return stack.map((f) => `${f.functionName}@${f.fileName}:${f.line}:${f.column}`).join('|');
 }
 
-function nativeRecords(root: NativeAllocationNode, withAlloc: boolean): RawHeapRecord[] {
+function tryLoadNativeAddon(): NativeAddon | undefined {
+  try {
+    return loadNativeAddon();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Records of the addon's allocation profile: `live` (heap mode: what V8 holds is in use, and
+ * counted as allocated too), `split` (Node 26+ allocations mode: both views from V8), `alloc`
+ * (a sampler that keeps collected objects: allocation values, in-use unknown and 0).
+ */
+function nativeRecords(root: NativeAllocationNode, kind: 'live' | 'split' | 'alloc'): RawHeapRecord[] {
   const out: RawHeapRecord[] = [];
   const visit = (n: NativeAllocationNode, parent: readonly StackFrame[]): void => {
     const path = parent.concat(internFrame(n.name, n.scriptName ?? '', n.lineNumber ?? 0, n.columnNumber ?? 0));
     if (n.allocations.length > 0) {
       const stack = Object.freeze(path.slice().reverse());
       for (const a of n.allocations) {
-        if (withAlloc) {
+        if (kind === 'split') {
           out.push({ stack, inuseObjects: a.inuseObjects ?? 0, inuseBytes: a.inuseSpaceBytes ?? 0, allocObjects: a.allocObjects ?? 0, allocBytes: a.allocSpaceBytes ?? 0 });
         } else {
           const objects = a.count ?? 0;
           const bytes = (a.sizeBytes ?? 0) * objects;
-          out.push({ stack, inuseObjects: objects, inuseBytes: bytes, allocObjects: objects, allocBytes: bytes });
+          const live = kind === 'live';
+          out.push({ stack, inuseObjects: live ? objects : 0, inuseBytes: live ? bytes : 0, allocObjects: objects, allocBytes: bytes });
         }
       }
     }
@@ -239,7 +269,7 @@ function inspectorRecords(p: InspectorHeapProfile, interval: number, live: boole
   const acc = new Map<number, { objects: number; bytes: number }>();
   for (const s of p.samples) {
     const a = acc.get(s.nodeId) ?? { objects: 0, bytes: 0 };
-    // The protocol reports unsampled bytes but no object count: recover the object size.
+    // The protocol reports unsampled bytes but no object count: estimate the object size.
     a.objects += s.size / objectSize(s.size, interval);
     a.bytes += s.size;
     acc.set(s.nodeId, a);
@@ -255,8 +285,12 @@ function inspectorRecords(p: InspectorHeapProfile, interval: number, live: boole
 }
 
 /**
- * Solves V8's unsampling `reported = s / (1 - e^(-s/interval))` for the object size `s`
- * (monotonic in s, so bisection).
+ * Estimates a sampled object's size from the bytes the inspector reports for it. V8 reports
+ * `s * round(1 / (1 - e^(-s/interval)))`, about `interval + s * (1 - f)` with `f` the fractional
+ * part of `interval / s`: the rounding loses `s` (many sizes give the same figure), so this solves
+ * the unrounded formula, which is right for `f` = 0.5. Object counts from it are estimates (0.5x
+ * to several times the real count, depending on the size); bytes are V8's own figure. Only the
+ * inspector backend without the addon relies on it (bisection: the formula is monotonic in s).
  */
 export function objectSize(reported: number, interval: number): number {
   if (reported <= 0) return 1;
