@@ -1,6 +1,7 @@
 /**
  * Picks the CPU sampling backend: the `backend` option, else `OTELPROF_SAMPLER`, else native; if
- * the native addon cannot load, the inspector takes over and this is logged once.
+ * the native addon cannot load or its profiler cannot start, the inspector takes over and this is
+ * logged once.
  */
 import { componentLogger } from '../otel-api';
 import { InvalidArgumentError } from '../errors';
@@ -12,6 +13,7 @@ import type { SamplerBackendName } from './types';
 const log = componentLogger('otelprof/sampler');
 let warnedFallback = false;
 let warnedEnv = false;
+let warnedStartFallback = false;
 
 /** The backend asked for by code or environment (`native` when neither says). */
 export function requestedBackend(option?: SamplerBackendName): SamplerBackendName {
@@ -29,6 +31,38 @@ export function requestedBackend(option?: SamplerBackendName): SamplerBackendNam
     log.warn(`Configuration: OTELPROF_SAMPLER is invalid, expected native or inspector (actual: ${env}); using native`);
   }
   return 'native';
+}
+
+/**
+ * Creates and starts the CPU backend, with its context bridge installed when `withBridge()` says
+ * so. When the native profiler cannot start (the addon allows one profiler per process, so
+ * dd-trace's profiler, loaded from the same addon copy, refuses ours), the inspector takes over
+ * (logged once); a backend that fails to start leaves no bridge installed.
+ */
+export function startCpuBackend(intervalMicros: number, option: SamplerBackendName | undefined, drainMillis: number, withBridge: () => boolean): CpuBackend {
+  const backend = createCpuBackend(intervalMicros, option, drainMillis);
+  try {
+    return started(backend, withBridge);
+  } catch (err) {
+    if (backend.name !== 'native') throw err;
+    if (!warnedStartFallback) {
+      warnedStartFallback = true;
+      log.warn(`the native CPU profiler could not start, using node:inspector for CPU profiles: ${(err as Error).message}`);
+    }
+    return started(new InspectorCpuBackend(intervalMicros), withBridge);
+  }
+}
+
+function started(backend: CpuBackend, withBridge: () => boolean): CpuBackend {
+  const bridge = backend.bridge !== undefined && withBridge() ? backend.bridge : undefined;
+  bridge?.install();
+  try {
+    backend.start();
+  } catch (err) {
+    bridge?.uninstall();
+    throw err;
+  }
+  return backend;
 }
 
 /**

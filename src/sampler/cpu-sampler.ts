@@ -7,7 +7,7 @@
  */
 import { InvalidArgumentError } from '../errors';
 import { nowNanos } from '../pprof/clock';
-import { createCpuBackend } from './backend-select';
+import { startCpuBackend } from './backend-select';
 import type { CpuBackend } from './cpu-backend';
 import type { BridgeMode } from './context-bridge';
 import { hasSampleContextSources } from './sample-context';
@@ -70,9 +70,7 @@ class CpuSampler {
   open(opts: CpuWindowOptions): CpuWindow {
     const hz = validateHz(opts.hz);
     if (this.backend === undefined) {
-      const backend = createCpuBackend(Math.round(1e6 / hz), opts.backend, this.drainMillis);
-      if (backend.bridge !== undefined && hasSampleContextSources()) backend.bridge.install();
-      backend.start();
+      const backend = startCpuBackend(Math.round(1e6 / hz), opts.backend, this.drainMillis, hasSampleContextSources);
       this.backend = backend;
       this.hz = hz;
       this._drainTimer = setTimeout(() => this._drain(), this.drainMillis);

@@ -85,7 +85,18 @@ export class NativeCpuBackend implements CpuBackend {
   }
 
   start(): void {
-    this._profiler.start();
+    try {
+      this._profiler.start();
+    } catch (err) {
+      // "another profiler is already active": this addon copy's profiler belongs to someone else
+      // (dd-trace, say). Free ours; the caller falls back to the inspector.
+      try {
+        this._profiler.dispose();
+      } catch {
+        // Not started: nothing else to free.
+      }
+      throw err;
+    }
     // As @datadog/pprof does: a SIGPROF landing during shutdown can crash the process.
     process.once('exit', this._onExit);
     // Without CPED the addon reads one global slot; start it empty.
