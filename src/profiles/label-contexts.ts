@@ -50,6 +50,7 @@ const labelsSource: SampleContextSource<LabelsValue> = {
 };
 
 let enabled = false;
+let armed = false;
 
 /** Makes CPU/wall samples (and the block profile built from them) carry user labels. Idempotent. */
 export function enableLabelSampleContexts(): void {
@@ -65,7 +66,9 @@ export function enableLabelSampleContexts(): void {
  * propagation (on Node 20 that is an async hook on every callback).
  */
 export function armLabelSampleContexts(): void {
-  if (enabled) return;
+  // One waiter is enough: every startCPUProfile or pull request arms again.
+  if (enabled || armed) return;
+  armed = true;
   onFirstLabelsUse(() => {
     enableLabelSampleContexts();
     activateSampleContexts();

@@ -14,7 +14,8 @@ test.each(['native', 'inspector'])('no label source before first use; labelled s
     execFile(process.execPath, [join(__dirname, 'fixtures', 'label-arming.js')], { env: { ...process.env, OTELPROF_SAMPLER: backend } }, (err, stdout, stderr) =>
       (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
   });
-  const r = JSON.parse(out.trim().split('\n').pop() as string) as { before: boolean; after: boolean; total: number; labelled: number };
+  const r = JSON.parse(out.trim().split('\n').pop() as string) as { before: boolean; after: boolean; total: number; labelled: number; waitersBefore: number };
+  expect(r.waitersBefore).toBe(1);
   expect(r.before).toBe(false);
   expect(r.after).toBe(true);
   expect(r.total).toBeGreaterThan(5);
