@@ -12,7 +12,7 @@ const frames = new Map<string, StackFrame>();
  * `file://` URLs become paths, as `go tool pprof` and source maps expect.
  */
 export function internFrame(functionName: string, url: string, line: number, column: number): StackFrame {
-  const fileName = url.startsWith('file://') ? decodeURIComponent(url.slice(7)) : url;
+  const fileName = url.startsWith('file://') ? decodedPath(url.slice(7)) : url;
   const key = `${functionName}\u0000${fileName}\u0000${line}\u0000${column}`;
   let f = frames.get(key);
   if (f === undefined) {
@@ -29,4 +29,13 @@ export function leafFirst(rootFirst: readonly StackFrame[]): StackFrame[] {
   const out = new Array<StackFrame>(rootFirst.length);
   for (let i = 0; i < rootFirst.length; i++) out[i] = rootFirst[rootFirst.length - 1 - i];
   return out;
+}
+
+/** Percent-decodes a file URL's path; a malformed escape (a `vm` script's own name) is kept as written. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }

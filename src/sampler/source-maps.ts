@@ -69,7 +69,14 @@ export function isMappable(file: string): boolean {
 }
 
 function sourcePath(generated: string, source: string): string {
-  if (source.startsWith('file://')) return fileURLToPath(source);
+  if (source.startsWith('file://')) {
+    try {
+      return fileURLToPath(source);
+    } catch {
+      // A host other than localhost, an encoded slash: not a local path, so kept as written.
+      return source;
+    }
+  }
   if (isAbsolute(source) || /^[a-z]+:/i.test(source)) return source;
   return resolvePath(dirname(generated), source);
 }

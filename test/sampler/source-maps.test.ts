@@ -10,6 +10,7 @@ import { startCPUProfile, stopCPUProfile } from '../../src';
 import { goPprofOn } from '../support/go-pprof';
 import { decodeIndependent, sink } from './helpers';
 import { mapFrame, prepareSourceMaps } from '../../src/sampler/source-maps';
+import { internFrame } from '../../src/sampler/frames';
 
 // Line numbers matter: TS_HEADER takes lines 1-4, then each function takes 4 lines.
 const TS_HEADER = `// A file compiled by tsc in the test.
@@ -110,4 +111,17 @@ describe('files larger than the 64 KiB tail read for the sourceMappingURL commen
     // TS_HEADER (4 lines) + padding, then the function's first line.
     expect(mapped.line).toBe(4 + PAD_LINES + 1);
   });
+});
+
+test('a map source that is not a local file URL is kept as written; a malformed file URL does not break frames', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'otelprof-srcmap-remote-'));
+  const js = join(dir, 'remote.js');
+  // One mapping: generated line 1, column 0 -> source 0, line 1, column 0.
+  const map = { version: 3, file: 'remote.js', sources: ['file://build-host/src/remote.ts'], names: [], mappings: 'AAAA' };
+  writeFileSync(js, `function remote() { return 1; }\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`);
+  await prepareSourceMaps([js]);
+  const mapped = mapFrame({ functionName: 'remote', fileName: js, line: 1, column: 1 });
+  expect(mapped).toMatchObject({ fileName: 'file://build-host/src/remote.ts', line: 1 });
+  expect(internFrame('vmScript', 'file:///tmp/100%zz.js', 3, 1).fileName).toBe('/tmp/100%zz.js');
+  expect(internFrame('local', 'file:///tmp/a%20b.js', 3, 1).fileName).toBe('/tmp/a b.js');
 });
