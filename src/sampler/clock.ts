@@ -2,16 +2,17 @@
  * Clock conversion: V8's profilers report microseconds on the monotonic clock that
  * `process.hrtime` uses; profiles need epoch time.
  */
-import { performance } from 'node:perf_hooks';
+import { nowNanos } from '../pprof/clock';
 
 /**
- * Offset to add to a monotonic `hrtime` microsecond value to get epoch microseconds. Computed
- * fresh on each call because the wall clock may be stepped (NTP) while the monotonic clock is not.
+ * Offset to add to a monotonic `hrtime` microsecond value to get epoch microseconds, on the same
+ * clock as the windows' bounds (`nowNanos`, which follows the wall clock when it is stepped) and
+ * the addon's sample times (the system clock). Computed fresh on each call because the wall
+ * clock may be stepped (NTP, a resumed VM) while the monotonic clock is not.
  */
 export function monotonicToEpochOffsetMicros(): number {
-  const epochMicros = (performance.timeOrigin + performance.now()) * 1000;
-  const monoMicros = Number(process.hrtime.bigint() / 1000n);
-  return epochMicros - monoMicros;
+  const mono = process.hrtime.bigint();
+  return Number((nowNanos() - mono) / 1000n);
 }
 
 /** Epoch microseconds (a float) to epoch nanoseconds as a bigint. */
