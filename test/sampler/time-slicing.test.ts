@@ -65,9 +65,11 @@ test('a heap snapshot with 100,000 records is built over many turns, and keeps e
 });
 
 test('TimeSlice: due only after its budget is spent; next() leaves the loop and starts a new budget', async () => {
-  const slice = new TimeSlice(5);
+  // A budget long enough that the test thread losing its core for a moment (2 cores, parallel
+  // jest workers) cannot spend it between two lines.
+  const slice = new TimeSlice(50);
   expect(slice.due).toBe(false);
-  const end = performance.now() + 6;
+  const end = performance.now() + 55;
   while (performance.now() < end) {
     // Spend the budget.
   }
