@@ -61,6 +61,8 @@ class CpuSampler {
   drainMillis = DEFAULT_DRAIN_MILLIS;
   /** Drains that failed (counted, never thrown: they run in a timer of the host app). */
   drainFailures = 0;
+  /** Time of the last sample handed out, so a sample V8 put in two profiles is handed out once. */
+  private _lastSampleMicros = -Infinity;
   /** Stuck-profiler restarts of backends already released (the running one keeps its own count). */
   private _releasedStuckRestarts = 0;
   readonly windows = new Map<WindowImpl, Pending>();
@@ -94,7 +96,9 @@ class CpuSampler {
         bridge.rewrap();
       }
     }
-    const raw = backend.collect(restart);
+    const raw = dropRepeated(backend.collect(restart), this._lastSampleMicros);
+    if (raw.samples.length > 0) this._lastSampleMicros = raw.samples[raw.samples.length - 1].timestampMicros;
+    if (!restart) this._lastSampleMicros = -Infinity;
     for (const pending of this.windows.values()) {
       for (const s of raw.samples) pending.samples.push(s);
       pending.hasCpuTime = pending.hasCpuTime && raw.hasCpuTime;
@@ -167,6 +171,18 @@ class WindowImpl implements CpuWindow {
 
 function nowEpochNanos(): bigint {
   return nowNanos();
+}
+
+/**
+ * Both backends start the next profile before they end the current one (so no sample falls
+ * between windows); a tick in that overlap lands in both profiles. Samples are sorted by time:
+ * those not after the previous read's last one are repeats.
+ */
+function dropRepeated(raw: RawCpuWindow, lastMicros: number): RawCpuWindow {
+  const samples = raw.samples;
+  let i = 0;
+  while (i < samples.length && samples[i].timestampMicros <= lastMicros) i++;
+  return i === 0 ? raw : { ...raw, samples: samples.slice(i) };
 }
 
 /** Checks a sampling rate; `undefined` means the default (100 Hz). */
