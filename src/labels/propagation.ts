@@ -69,8 +69,8 @@ export function currentLabels(activeContext?: Context): LabelSet | undefined {
 /**
  * Go's `pprof.Do`: runs `fn(ctx)` where `ctx` is the active OTel context with `set` added to the
  * labels of the running code (`set` wins on shared keys). The labels follow everything `fn`
- * starts (`await`, promises, timers, callbacks, event listeners added inside), with or without a
- * registered OTel context manager. When `fn` returns, the labels of the caller are back in force.
+ * starts (`await`, promises, timers, callbacks), with or without a registered OTel context
+ * manager; an event listener runs with the labels of the code that emits the event. When `fn` returns, the labels of the caller are back in force.
  * Returns what `fn` returns (a promise for an async `fn`).
  *
  * @throws InvalidArgumentError (`PPROF_ERR_INVALID_ARG`) if `set` is not a `LabelSet` or `fn` is
@@ -90,13 +90,18 @@ export function runWithLabels<T>(set: LabelSet, fn: (ctx: Context) => T): T {
   const installed: Installed = { labels: merged, shadow: merged };
   if (!hasLabelListeners()) return store.run(installed, () => context.with(ctx, fn, undefined, ctx));
   try {
-    return store.run(installed, () => {
-      notifyLabelsChanged('scope');
-      return context.with(ctx, fn, undefined, ctx);
-    });
+    // Announced inside the `with`: a listener reading the active context then sees `ctx`, also
+    // where the context manager's `with` is not the one the sampler's bridge wrapped (a manager
+    // registered after profiling started).
+    return store.run(installed, () => context.with(ctx, enterScope<T>, undefined, fn, ctx));
   } finally {
     notifyLabelsChanged('scope');
   }
+}
+
+function enterScope<T>(fn: (ctx: Context) => T, ctx: Context): T {
+  notifyLabelsChanged('scope');
+  return fn(ctx);
 }
 
 /**

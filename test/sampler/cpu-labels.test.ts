@@ -166,3 +166,34 @@ describe('label propagation through callbacks, timers, promise chains and setCon
     expectFor('burn_viaSet', 'set');
   });
 });
+
+describe('a context manager registered after profiling started', () => {
+  test.each(['native', 'inspector'] as const)('%s backend: inner runWithLabels labels win over the outer ones', async (backend) => {
+    const inner = namedBurner('burn_innerScope');
+    // Labels in use, so the bridge is installed when profiling starts: it wraps the context
+    // manager registered then (none), not the one registered below.
+    await runWithLabels(labels('warm', 'up'), async () => undefined);
+    context.disable();
+    const out = sink();
+    startCPUProfile(out.stream, { backend, hz: 200 });
+    const mgr = new AsyncLocalStorageContextManager().enable();
+    expect(context.setGlobalContextManager(mgr)).toBe(true);
+    try {
+      await runWithLabels(labels('route', 'outer'), async () => {
+        await tick();
+        // One synchronous stretch: nothing but entering the scope can set its labels.
+        runWithLabels(labels('route', 'inner'), () => inner(150));
+      });
+    } finally {
+      await stopCPUProfile();
+      context.disable();
+      mgr.disable();
+    }
+    const p = decodeIndependent(out.bytes());
+    const mine = p.samples.filter((s) => s.functions[0] === 'burn_innerScope');
+    const total = mine.reduce((a, s) => a + s.values[0], 0);
+    const own = mine.filter((s) => s.labels.route === 'inner').reduce((a, s) => a + s.values[0], 0);
+    expect(total).toBeGreaterThanOrEqual(10);
+    expect(own / total).toBeGreaterThan(0.9);
+  });
+});
