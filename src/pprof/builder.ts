@@ -208,7 +208,18 @@ function labelValue(l: Label): string {
 
 function labelKey(sorted: Label[]): string {
   let key = '';
-  for (const l of sorted) key += `${l.key}\0${labelValue(l)}\x01`;
+  for (const l of sorted) key += labelIdentity(l);
   return key;
+}
+
+/**
+ * One label as a string that no other label (or sequence of labels) can spell: every part is
+ * length-prefixed, so keys and values may hold any character, separators included.
+ */
+export function labelIdentity(l: Label): string {
+  const unit = l.numUnit ?? '';
+  return l.str !== undefined
+    ? `${l.key.length}:${l.key}s${l.str.length}:${l.str}`
+    : `${l.key.length}:${l.key}n${l.num}:${unit.length}:${unit}`;
 }
 

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors';
 import { IncompatibleProfilesError } from './errors';
 import type { Label, Location, Mapping, Profile, PprofFunction, Sample, ValueType } from './model';
+import { labelIdentity } from './builder';
 
 /**
  * Merges profiles into one, following google/pprof `profile.Merge`: all must have the same
@@ -111,7 +112,7 @@ class Merger {
       if (s.values.every((v) => v === 0)) continue;
       const ids = s.locationIds.map((id) => locIds.get(id) ?? 0);
       const labels = s.labels.map((l) => ({ ...l })).sort(compareLabels);
-      const key = `${ids.join(',')}|${labels.map(labelKey).join('\x01')}`;
+      const key = `${ids.join(',')}|${labels.map(labelIdentity).join('')}`;
       const known = this._samples.get(key);
       if (known) known.values.forEach((v, i) => { known.values[i] = v + (s.values[i] ?? 0); });
       else this._samples.set(key, { locationIds: ids, values: s.values.slice(), labels });
@@ -151,12 +152,13 @@ function intern(ids: Map<string, number>, key: string, create: (id: number) => v
   return id;
 }
 
-function labelKey(l: Label): string {
-  return l.str !== undefined ? `${l.key}\0s${l.str}` : `${l.key}\0n${l.num}\0${l.numUnit ?? ''}`;
+/** Order of labels within a sample: by key, then value (the identity only decides equality). */
+function compareLabels(a: Label, b: Label): number {
+  const ak = labelOrderKey(a);
+  const bk = labelOrderKey(b);
+  return ak < bk ? -1 : ak > bk ? 1 : 0;
 }
 
-function compareLabels(a: Label, b: Label): number {
-  const ak = labelKey(a);
-  const bk = labelKey(b);
-  return ak < bk ? -1 : ak > bk ? 1 : 0;
+function labelOrderKey(l: Label): string {
+  return l.str !== undefined ? `${l.key}\0s${l.str}` : `${l.key}\0n${l.num}\0${l.numUnit ?? ''}`;
 }

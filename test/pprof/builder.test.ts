@@ -39,6 +39,14 @@ describe('ProfileBuilder', () => {
     expect(p.samples[3].labels).toEqual([{ key: 'bytes', num: 64, numUnit: 'bytes' }]);
   });
 
+  it('keeps label sets apart whose parts would spell the same with separators (values may hold any character)', () => {
+    const b = new ProfileBuilder({ sampleTypes: cpuTypes });
+    const stack = [f('a', 1)];
+    b.addSample(stack, [1, 1], [{ key: 'a', str: 'x\u0001b\u0000sy' }]);
+    b.addSample(stack, [2, 2], [{ key: 'a', str: 'x' }, { key: 'b', str: 'y' }]);
+    expect(b.build().samples.map((s) => s.values)).toEqual([[1, 1], [2, 2]]);
+  });
+
   it('merges a reused stack array and an equal fresh one into one sample', () => {
     const b = new ProfileBuilder({ sampleTypes: cpuTypes });
     const stack = [f('a', 1), f('b', 2)];

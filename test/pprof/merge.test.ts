@@ -23,6 +23,7 @@ describe('merge', () => {
     ['same stack and labels are summed', [[['a', 'main'], [1, 10]]], [[['a', 'main'], [2, 20]]], { 'a<main|': [3, 30] }],
     ['different labels stay apart', [[['a'], [1, 10], [{ key: 'k', str: '1' }]]], [[['a'], [2, 20], [{ key: 'k', str: '2' }]]], { 'a|k=1': [1, 10], 'a|k=2': [2, 20] }],
     ['label order does not matter', [[['a'], [1, 1], [{ key: 'x', str: '1' }, { key: 'y', str: '2' }]]], [[['a'], [1, 1], [{ key: 'y', str: '2' }, { key: 'x', str: '1' }]]], { 'a|x=1,y=2': [2, 2] }],
+    ['label sets that spell the same with separators stay apart', [[['a'], [1, 1], [{ key: 'a', str: 'x\u0001y\u0000sz' }]]], [[['a'], [2, 2], [{ key: 'a', str: 'x' }, { key: 'y', str: 'z' }]]], { 'a|a=x\u0001y\u0000sz': [1, 1], 'a|a=x,y=z': [2, 2] }],
     ['zero samples are dropped', [[['a'], [0, 0]], [['b'], [1, 1]]], [[['a'], [0, 0]]], { 'b|': [1, 1] }],
     ['samples cancelling out are dropped', [[['a'], [1, 5]], [['b'], [1, 1]]], [[['a'], [-1, -5]]], { 'b|': [1, 1] }],
     ['negative values are kept', [[['a'], [1, 5]]], [[['a'], [-2, -6]]], { 'a|': [-1, -1] }],
