@@ -74,7 +74,8 @@ export function startHeapSampler(opts: HeapSamplerOptions = {}): void {
     if (cur.mode !== mode) throw new InvalidArgumentError(`heap sampler already runs in ${cur.mode} mode; cannot switch to ${mode}`);
     return;
   }
-  let backend = requestedBackend(opts.backend);
+  const requested = requestedBackend(opts.backend);
+  let backend = requested;
   let native: NativeAddon | undefined;
   const major = Number(process.versions.node.split('.')[0]);
   const nativeAllocations = mode === 'allocs' && major >= 26;
@@ -93,7 +94,7 @@ export function startHeapSampler(opts: HeapSamplerOptions = {}): void {
   if (native === undefined) {
     startInspector(mode, intervalBytes, stackDepth);
     // Only where the native backend was asked for: the inspector backend must not load the addon.
-    if (mode === 'allocs' && requestedBackend(opts.backend) === 'native') reader = tryLoadNativeAddon();
+    if (mode === 'allocs' && requested === 'native') reader = tryLoadNativeAddon();
   }
   g[KEY] = { mode, intervalBytes, stackDepth, backend, native, nativeAllocations, reader, folded: new Map() };
 }
