@@ -86,9 +86,11 @@ export class Scheduler {
     this._timer.unref();
   }
 
-  // Periods never overlap: each one starts after the previous has handed its batch over.
+  // Periods never overlap: each one starts after the previous has handed its batch over. A period
+  // that throws is counted here: a rejected chain would skip every later period, and the timer's
+  // `finally` would hand the rejection to the host as unhandled.
   private _enqueue(final = false): Promise<void> {
-    this._running = this._running.then(() => this._period(final));
+    this._running = this._running.then(() => this._period(final)).catch((err: unknown) => this._fail('period', err));
     return this._running;
   }
 
