@@ -12,8 +12,8 @@ import type { RawHeapSnapshot } from './types';
 
 /**
  * Builds the `heap` or `allocs` profile of a snapshot. In `heap` mode (live objects only) the
- * alloc_* values repeat the live ones (V8 forgot collected objects); in `allocs` mode before
- * Node 26 the inuse_* values are 0 (V8 keeps no liveness per sample there), and a comment says so.
+ * alloc_* values repeat the live ones (V8 forgot collected objects); in `allocs` mode the inuse_*
+ * values are 0 (no reliable liveness per sample), and a comment says so.
  */
 export async function buildHeapProfile(snap: RawHeapSnapshot, kind: 'heap' | 'allocs'): Promise<Profile> {
   const files = new Set<string>();
@@ -22,7 +22,7 @@ export async function buildHeapProfile(snap: RawHeapSnapshot, kind: 'heap' | 'al
   await yieldToEventLoop();
   const comments: string[] = [];
   if (snap.mode === 'heap') comments.push('otelprof: heap sampler in heap mode: alloc_* repeat the live (inuse_*) values');
-  if (!snap.hasInuse) comments.push('otelprof: heap sampler in allocs mode: inuse_* are not available on this runtime');
+  if (!snap.hasInuse) comments.push('otelprof: heap sampler in allocs mode: inuse_* are not available');
   const b = new ProfileBuilder({
     sampleTypes: [
       { type: 'alloc_objects', unit: 'count' },

@@ -1,9 +1,10 @@
 /**
  * The thread's one heap sampler. V8 has a single sampling heap profiler per isolate, so its mode is
  * chosen once: `heap` (live objects only, Go's inuse view) or `allocs` (collected objects kept too).
- * Backends: the native addon (exact per-size counts) for `heap`, and for `allocs` on Node 26+;
- * `node:inspector`'s HeapProfiler otherwise. `allocs` on older Node starts through the inspector
- * (only it can keep collected objects) and, where the addon loads, is read through the addon.
+ * Backends: the native addon (exact per-size counts) for `heap`; `node:inspector`'s HeapProfiler
+ * otherwise. `allocs` starts through the inspector (collected objects kept) and, where the addon
+ * loads, is read through the addon. Not the addon's own allocations mode (Node 26+): its per-sample
+ * liveness marked 1 of 20,000 retained objects live (Node 26.12), so its in-use figures are wrong.
  */
 import { InvalidArgumentError } from '../errors';
 import { nowNanos } from '../pprof';
@@ -37,9 +38,8 @@ interface HeapState {
   stackDepth: number;
   backend: SamplerBackendName;
   native: NativeAddon | undefined;
-  nativeAllocations: boolean;
   /**
-   * The addon, reading a sampler the inspector started (`allocs` before Node 26): V8 has one
+   * The addon, reading a sampler the inspector started (`allocs`): V8 has one
    * sampler, and its native read has each allocation's size and count, which the inspector's
    * samples do not (see inspectorRecords).
    */
@@ -77,12 +77,10 @@ export function startHeapSampler(opts: HeapSamplerOptions = {}): void {
   const requested = requestedBackend(opts.backend);
   let backend = requested;
   let native: NativeAddon | undefined;
-  const major = Number(process.versions.node.split('.')[0]);
-  const nativeAllocations = mode === 'allocs' && major >= 26;
-  if (backend === 'native' && (mode === 'heap' || nativeAllocations)) {
+  if (backend === 'native' && mode === 'heap') {
     try {
       native = loadNativeAddon();
-      native.heapProfiler.startSamplingHeapProfiler(intervalBytes, stackDepth, nativeAllocations);
+      native.heapProfiler.startSamplingHeapProfiler(intervalBytes, stackDepth, false);
     } catch {
       native = undefined;
       backend = 'inspector';
@@ -96,7 +94,7 @@ export function startHeapSampler(opts: HeapSamplerOptions = {}): void {
     // Only where the native backend was asked for: the inspector backend must not load the addon.
     if (mode === 'allocs' && requested === 'native') reader = tryLoadNativeAddon();
   }
-  g[KEY] = { mode, intervalBytes, stackDepth, backend, native, nativeAllocations, reader, folded: new Map() };
+  g[KEY] = { mode, intervalBytes, stackDepth, backend, native, reader, folded: new Map() };
 }
 
 /** Stops the heap sampler (no-op when it is not running); the next start may pick another mode. */
@@ -130,11 +128,7 @@ export function takeHeapSnapshot(): RawHeapSnapshot {
   const timeNanos = nowNanos();
   let records: RawHeapRecord[];
   if (s.native !== undefined) {
-    records = nativeRecords(s.native.heapProfiler.getAllocationProfile(), s.nativeAllocations ? 'split' : 'live');
-    if (s.nativeAllocations) {
-      s.native.heapProfiler.stopSamplingHeapProfiler();
-      s.native.heapProfiler.startSamplingHeapProfiler(s.intervalBytes, s.stackDepth, true);
-    }
+    records = nativeRecords(s.native.heapProfiler.getAllocationProfile(), 'live');
   } else {
     if (s.reader !== undefined) {
       // Collected objects are kept, so liveness is unknown: allocation values only.
@@ -149,7 +143,7 @@ export function takeHeapSnapshot(): RawHeapSnapshot {
     }
   }
   if (s.mode === 'allocs') records = fold(s.folded, records);
-  return { mode: s.mode, intervalBytes: s.intervalBytes, timeNanos, hasInuse: s.mode === 'heap' || s.nativeAllocations, records };
+  return { mode: s.mode, intervalBytes: s.intervalBytes, timeNanos, hasInuse: s.mode === 'heap', records };
 }
 
 function startInspector(mode: HeapMode, intervalBytes: number, stackDepth: number): void {
@@ -222,24 +216,20 @@ function tryLoadNativeAddon(): NativeAddon | undefined {
 
 /**
  * Records of the addon's allocation profile: `live` (heap mode: what V8 holds is in use, and
- * counted as allocated too), `split` (Node 26+ allocations mode: both views from V8), `alloc`
- * (a sampler that keeps collected objects: allocation values, in-use unknown and 0).
+ * counted as allocated too) or `alloc` (a sampler that keeps collected objects: allocation
+ * values, in-use unknown and 0).
  */
-function nativeRecords(root: NativeAllocationNode, kind: 'live' | 'split' | 'alloc'): RawHeapRecord[] {
+function nativeRecords(root: NativeAllocationNode, kind: 'live' | 'alloc'): RawHeapRecord[] {
   const out: RawHeapRecord[] = [];
   const visit = (n: NativeAllocationNode, parent: readonly StackFrame[]): void => {
     const path = parent.concat(internFrame(n.name, n.scriptName ?? '', n.lineNumber ?? 0, n.columnNumber ?? 0));
     if (n.allocations.length > 0) {
       const stack = Object.freeze(path.slice().reverse());
       for (const a of n.allocations) {
-        if (kind === 'split') {
-          out.push({ stack, inuseObjects: a.inuseObjects ?? 0, inuseBytes: a.inuseSpaceBytes ?? 0, allocObjects: a.allocObjects ?? 0, allocBytes: a.allocSpaceBytes ?? 0 });
-        } else {
-          const objects = a.count ?? 0;
-          const bytes = (a.sizeBytes ?? 0) * objects;
-          const live = kind === 'live';
-          out.push({ stack, inuseObjects: live ? objects : 0, inuseBytes: live ? bytes : 0, allocObjects: objects, allocBytes: bytes });
-        }
+        const objects = a.count ?? 0;
+        const bytes = (a.sizeBytes ?? 0) * objects;
+        const live = kind === 'live';
+        out.push({ stack, inuseObjects: live ? objects : 0, inuseBytes: live ? bytes : 0, allocObjects: objects, allocBytes: bytes });
       }
     }
     for (const c of n.children) visit(c, path);

@@ -37,7 +37,7 @@ export interface NativeAllocationNode {
   scriptName: string;
   lineNumber?: number;
   columnNumber?: number;
-  allocations: Array<{ sizeBytes?: number; count?: number; inuseObjects?: number; inuseSpaceBytes?: number; allocObjects?: number; allocSpaceBytes?: number }>;
+  allocations: Array<{ sizeBytes?: number; count?: number }>;
   children: NativeAllocationNode[];
 }
 
