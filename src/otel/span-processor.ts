@@ -9,6 +9,7 @@ import { InvalidArgumentError } from '../errors';
 import {
   isSampled,
   PROFILE_ID_ATTRIBUTE,
+  setSpanEnded,
   setSpanProfile,
   spanProfileOfSpan,
   SpanProfile,
@@ -16,6 +17,7 @@ import {
 } from './span-profile';
 import { invalidateThreadContext } from './thread-context';
 import { acquireSpanLabels } from './span-labels-source';
+import { refreshSampleContext } from '../sampler';
 import type { ResourceLike } from './resource-labels';
 
 const logger = componentLogger('otelprof/otel');
@@ -127,7 +129,7 @@ export class ProfilingSpanProcessor implements SpanProcessorLike {
       if (parentProfile === undefined) {
         profile = new SpanProfile(sc.spanId, sc.traceId, span as { name?: string });
       } else if (this._allSpans) {
-        profile = new SpanProfile(sc.spanId, sc.traceId, undefined, parentProfile.rootProfile);
+        profile = new SpanProfile(sc.spanId, sc.traceId, undefined, parentProfile.rootProfile, parentProfile);
       } else {
         profile = parentProfile;
       }
@@ -139,15 +141,25 @@ export class ProfilingSpanProcessor implements SpanProcessorLike {
   }
 
   /**
-   * Lets the local root's profile keep its final name and drop the span reference, and marks the
-   * span's published thread-context record (if any) invalid.
+   * Lets the local root's profile keep its final name and drop the span reference. When samples
+   * carried this span's id, stops that: its contexts fall back to the parent's labels (as Go's
+   * `End` restores them), the running code's sample context is re-read at once, and the span's
+   * published thread-context record (if any) is marked invalid.
    */
   onEnd(span: object): void {
-    const profile = spanProfileOfSpan(span);
-    if (profile === undefined) return;
-    if (profile.isRootSpan(span)) profile.rootEnded((span as { name?: string }).name ?? profile.spanName);
-    const sc = (span as { spanContext?: () => { spanId: string } }).spanContext?.();
-    if (sc !== undefined && sc.spanId === profile.spanId) invalidateThreadContext(profile);
+    try {
+      const profile = spanProfileOfSpan(span);
+      if (profile === undefined) return;
+      if (profile.isRootSpan(span)) profile.rootEnded((span as { name?: string }).name ?? profile.spanName);
+      const sc = (span as { spanContext?: () => { spanId: string } }).spanContext?.();
+      if (sc === undefined || sc.spanId !== profile.spanId) return;
+      setSpanEnded(span, profile);
+      // `end()` usually runs inside the span's own context: later samples there must not carry it.
+      refreshSampleContext();
+      invalidateThreadContext(profile);
+    } catch (err) {
+      logger.error('ProfilingSpanProcessor.onEnd failed', err);
+    }
   }
 
   /** Nothing is buffered: resolves at once. */

@@ -42,17 +42,21 @@ export class SpanProfile {
   private _labels: SpanLabel[] | undefined;
   private _labelsName: string | undefined;
   private readonly _rootProfile: SpanProfile | undefined;
+  /** In `all` scope, the parent span's profile: what its contexts carry once this span ended. */
+  readonly parent: SpanProfile | undefined;
 
   /**
    * @param root the local root span, whose name is read until it ends
    * @param rootProfile in `all` scope, the local root's profile, which then supplies the name
+   * @param parent in `all` scope, the profile of the local parent span
    */
-  constructor(spanId: string, traceId: string, root: NamedSpan | undefined, rootProfile?: SpanProfile) {
+  constructor(spanId: string, traceId: string, root: NamedSpan | undefined, rootProfile?: SpanProfile, parent?: SpanProfile) {
     this.spanId = spanId;
     this.traceId = traceId;
     this._root = root;
     this._name = root?.name ?? '';
     this._rootProfile = rootProfile;
+    this.parent = parent;
   }
 
   /** The local root span's name (low cardinality: it becomes a Pyroscope series label). */
@@ -97,18 +101,20 @@ export class SpanProfile {
 }
 
 // Shared through globalThis so two copies of otelprof in one process agree on span identity.
-const REGISTRY_KEY = Symbol.for('otelprof.otel.spanProfiles');
-type Registry = WeakMap<object, SpanProfile>;
-function registry(): Registry {
-  const g = globalThis as unknown as Record<symbol, Registry | undefined>;
-  let r = g[REGISTRY_KEY];
+function sharedWeakMap<V>(key: symbol): WeakMap<object, V> {
+  const g = globalThis as unknown as Record<symbol, WeakMap<object, V> | undefined>;
+  let r = g[key];
   if (r === undefined) {
     r = new WeakMap();
-    g[REGISTRY_KEY] = r;
+    g[key] = r;
   }
   return r;
 }
-const spans: Registry = registry();
+const spans = sharedWeakMap<SpanProfile>(Symbol.for('otelprof.otel.spanProfiles'));
+// Ended spans whose id samples carried, mapped to what their contexts carry from then on (the
+// parent's profile, or null): Go's End restores the parent context's labels. The identity in
+// `spans` stays, so spans started later under an ended root still join its tree.
+const endedSpans = sharedWeakMap<SpanProfile | null>(Symbol.for('otelprof.otel.endedSpans'));
 
 /** Records the profile identity of a started span (internal, used by the processor). */
 export function setSpanProfile(span: object, profile: SpanProfile): void {
@@ -121,13 +127,26 @@ export function spanProfileOfSpan(span: object | undefined): SpanProfile | undef
 }
 
 /**
+ * Marks `span`, which owned `profile` (samples carried its id), as ended: its contexts carry the
+ * parent's profile from now on (`all` scope), or no span labels (a local root).
+ */
+export function setSpanEnded(span: object, profile: SpanProfile): void {
+  endedSpans.set(span, profile.parent ?? null);
+}
+
+/**
  * The span labels samples must carry while `ctx` is active, or `undefined` (no span, an
- * unsampled span, or a span not seen by a ProfilingSpanProcessor). Allocation-free: one context
- * lookup and one WeakMap lookup, so it is safe to call on every async context switch.
+ * unsampled span, a span not seen by a ProfilingSpanProcessor, or a local root that has ended).
+ * Allocation-free: one context lookup and at most two WeakMap lookups, so it is safe to call on
+ * every async context switch.
  */
 export function spanProfileOf(ctx: Context): SpanProfile | undefined {
   const span = otelApi().trace.getSpan(ctx);
-  return span === undefined ? undefined : spans.get(span);
+  if (span === undefined) return undefined;
+  const profile = spans.get(span);
+  if (profile === undefined) return undefined;
+  const afterEnd = endedSpans.get(span);
+  return afterEnd === undefined ? profile : afterEnd ?? undefined;
 }
 
 /** True when the span's trace flags have the sampled bit. */

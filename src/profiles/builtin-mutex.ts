@@ -1,8 +1,9 @@
 /**
- * `mutex`: contention on otelprof's `Mutex`, `RWMutex` and `Semaphore`. As in Go, a waiter's delay
- * is charged to the stack that held the lock when it was released (captured inside `unlock()` /
- * `release()`), sampled 1 in `setMutexProfileFraction(n)` events and scaled back by n. The
- * releaser's labels are kept. Cumulative.
+ * `mutex`: contention on otelprof's `Mutex`, `RWMutex` and `Semaphore`. As in Go, the delay a
+ * release caused (to the waiter it wakes and to those still queued) is charged to the stack that
+ * held the lock when it was released (captured inside `unlock()` / `release()`), sampled 1 in
+ * `setMutexProfileFraction(n)` events and scaled back by n. The releaser's labels are kept.
+ * Cumulative.
  */
 import { InvalidArgumentError } from '../errors';
 import { currentLabels } from '../labels';

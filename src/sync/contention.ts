@@ -1,8 +1,9 @@
 /**
  * Where the lock primitives report contention. `sync/` records nothing itself: a profiler
- * installs one observer, and each granted waiter that had to wait is offered to it, sampled 1 in
- * `fraction` (Go's `SetMutexProfileFraction`). The observer runs synchronously inside the
- * releasing call (`unlock()`, `release()`), so it can capture the releaser's stack.
+ * installs one observer, and each release that grants a waiting caller is offered to it with the
+ * delay that release caused (see `WaiterQueue`), sampled 1 in `fraction` (Go's
+ * `SetMutexProfileFraction`). The observer runs synchronously inside the releasing call
+ * (`unlock()`, `release()`), so it can capture the releaser's stack.
  */
 import { performance } from 'node:perf_hooks';
 
@@ -47,13 +48,13 @@ export function contentionObserverErrors(): number {
   return state.errors;
 }
 
-/** Called by a waiter queue when it grants a waiter that started waiting at `sinceMillis`. */
-export function noteContention(sinceMillis: number): void {
+/** Called by a waiter queue when a release that caused `delayMillis` of waiting grants a waiter. */
+export function noteContention(delayMillis: number): void {
   const { fraction, observer } = state;
   if (fraction <= 0 || observer === undefined) return;
   // Go samples with cheaprandn(rate) == 0: each event has probability 1/rate.
   if (fraction > 1 && Math.random() * fraction >= 1) return;
-  const delayNanos = Math.max(0, Math.round((performance.now() - sinceMillis) * 1e6));
+  const delayNanos = Math.max(0, Math.round(delayMillis * 1e6));
   try {
     observer(delayNanos);
   } catch {

@@ -10,8 +10,11 @@ import { noteContention, contentionEnabled, nowMillis } from './contention';
 export interface Waiter {
   /** What the waiter asks for: 1 for a mutex, the weight for a semaphore, -1 for an RW writer. */
   readonly want: number;
-  /** `performance.now()` when it started waiting (0 when mutex profiling was off then). */
-  readonly sinceMillis: number;
+  /**
+   * `performance.now()` since when its wait is not yet charged to a release: when it started
+   * waiting, or the last release that charged it (0 when mutex profiling was off when it queued).
+   */
+  sinceMillis: number;
   prev: Waiter | undefined;
   next: Waiter | undefined;
   /** False once granted or aborted. */
@@ -56,7 +59,12 @@ export class WaiterQueue {
       if (signal) {
         w.onAbort = () => {
           if (!w.queued) return;
+          const wasHead = this._head === w;
+          const wasTail = this._tail === w;
           this._unlink(w);
+          // The new head / tail takes over a clock a release restarted, so it is not charged twice.
+          if (wasHead) inheritClock(this._head, w);
+          if (wasTail) inheritClock(this._tail, w);
           reject(signal.reason);
           onLeave();
         };
@@ -74,8 +82,26 @@ export class WaiterQueue {
     const w = this._head;
     if (!w) return;
     this._unlink(w);
-    if (w.sinceMillis !== 0) noteContention(w.sinceMillis);
+    if (w.sinceMillis !== 0) noteContention(this._chargeRelease(w.sinceMillis));
     w.resolve();
+  }
+
+  /**
+   * The delay this release caused, in ms, as Go's `semrelease1` charges it: the granted waiter's
+   * uncharged wait plus, for the waiters still queued, the average of the head's and tail's
+   * uncharged waits times their number. Their clocks then restart (head and tail, O(1), as Go's
+   * `dequeue` does), so a later release, maybe a quick one, is not blamed for this one's hold.
+   */
+  private _chargeRelease(grantedSince: number): number {
+    const now = nowMillis();
+    const headWait = now - grantedSince;
+    const head = this._head;
+    const tail = this._tail;
+    if (head === undefined || tail === undefined) return headWait;
+    const tailWait = tail.sinceMillis !== 0 ? now - tail.sinceMillis : 0;
+    if (head.sinceMillis !== 0) head.sinceMillis = now;
+    if (tail.sinceMillis !== 0) tail.sinceMillis = now;
+    return headWait + ((headWait + tailWait) / 2) * this._length;
   }
 
   private _unlink(w: Waiter): void {
@@ -90,6 +116,11 @@ export class WaiterQueue {
     if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort);
     w.onAbort = undefined;
   }
+}
+
+/** Moves `to`'s uncharged-since time up to `from`'s when `from`'s is later (both timed). */
+function inheritClock(to: Waiter | undefined, from: Waiter): void {
+  if (to !== undefined && to.sinceMillis !== 0 && from.sinceMillis > to.sinceMillis) to.sinceMillis = from.sinceMillis;
 }
 
 /** Rejects at once when the signal has already fired (the lock is not taken). */
