@@ -58,7 +58,9 @@ export class FileExporter implements ProfileExporter {
       this._metrics.dropped(count, 'shutdown');
       return Promise.resolve(exportFailure('shutdown', new Error('FileExporter is shut down')));
     }
-    const run = this._chain.then(() => withoutTracing(() => this._write(batch)));
+    // A malformed batch must settle as invalid: a rejection here would also reject every later
+    // export chained behind it, and forceFlush()/shutdown().
+    const run = this._chain.then(() => withoutTracing(() => this._write(batch))).catch((err: unknown) => this._invalid(err, count));
     this._chain = run;
     return run;
   }
@@ -111,6 +113,12 @@ export class FileExporter implements ProfileExporter {
     this._log.error(`io-${(error as NodeJS.ErrnoException).code ?? 'other'}`, `otelprof: writing profiles to ${this._dir} failed: ${error.message}`);
     this._metrics.dropped(profiles, 'io');
     return exportFailure('io', error);
+  }
+
+  private _invalid(err: unknown, profiles: number): ExportResult {
+    this._log.error('bad-batch', `otelprof: export failed: ${String(err)}`);
+    this._metrics.dropped(profiles, 'invalid');
+    return exportFailure('invalid', err instanceof Error ? err : new Error(String(err)));
   }
 
   /** Deletes the oldest profile files until the count and byte bounds hold. */

@@ -53,6 +53,9 @@ export class OtlpProfileExporter implements ProfileExporter {
     // being encoded (gzip runs on the threadpool).
     // Batches encode in parallel (gzip finishes in any order) but enter the queue in export() order.
     const prepared = this._prepare(batch);
+    // Chained only after the batches before it: marked handled now, or a malformed batch's
+    // rejection would reach the host as unhandled while they are still encoding.
+    prepared.catch(() => undefined);
     const queued = this._ordered
       .then(() => prepared)
       .then((ready) => ('code' in ready ? settle(ready) : this._delivery.enqueue({ ...ready, settle })))
@@ -89,9 +92,10 @@ export class OtlpProfileExporter implements ProfileExporter {
     }
   }
 
-  /** Flushes, drops what is left, closes connections. Idempotent. */
+  /** Flushes (one `flushTimeoutMillis` in all), drops what is left, closes connections. Idempotent. */
   shutdown(): Promise<void> {
-    this._shutdown ??= this.forceFlush().then(() => this._delivery.shutdown()).catch((err: unknown) => this._log.error('shutdown', `otelprof: OTLP exporter shutdown failed: ${String(err)}`));
+    // Delivery.shutdown() flushes itself: a forceFlush() before it would double the deadline.
+    this._shutdown ??= Promise.all([...this._preparing]).then(() => this._delivery.shutdown()).catch((err: unknown) => this._log.error('shutdown', `otelprof: OTLP exporter shutdown failed: ${String(err)}`));
     return this._shutdown;
   }
 

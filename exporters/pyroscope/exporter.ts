@@ -9,8 +9,22 @@ import { resolvePyroscopeOptions, type PyroscopeExporterOptions, type ResolvedPy
 import { encodePushRequest, ingestPath, prepareProfile, type PreparedProfile } from './requests';
 
 const PUSH_PATH = '/push.v1.PusherService/Push';
+
 /** Pyroscope's default `ingestion_burst_size_mb`: a bigger single profile is always refused (429). */
 const PYROSCOPE_BURST_BYTES = 2 << 20;
+
+/** A prepared profile, gzipped; `overBurst` when its uncompressed size exceeds Pyroscope's default burst. */
+type Encoded = PreparedProfile & { raw: Uint8Array; overBurst: boolean };
+
+/**
+ * The Push requests of one period: every profile in one request, except those over the burst,
+ * each alone. Pyroscope stores a request's series one by one, so the 429 such a profile gets
+ * would make every retry store the other series of its request again.
+ */
+function pushGroups(encoded: Encoded[]): Encoded[][] {
+  const fits = encoded.filter((e) => !e.overBurst);
+  return [...(fits.length > 0 ? [fits] : []), ...encoded.filter((e) => e.overBurst).map((e) => [e])];
+}
 
 /**
  * Uploads each period's profiles to Grafana Pyroscope: by default one Push API call
@@ -63,9 +77,12 @@ export class PyroscopeExporter implements ProfileExporter {
     }
     try {
       const encoding = this._encode(batch);
+      // Awaited only after the batches before it: marked handled now, or a malformed batch's
+      // rejection would reach the host as unhandled while they are still encoding.
+      encoding.catch(() => undefined);
       const queued = this._ordered.then(async () => {
         const encoded = await encoding;
-        const requests = this._opts.route === 'push' ? (encoded.length > 0 ? [this._pushItem(encoded)] : []) : encoded.map((e) => this._ingestItem(e, batch));
+        const requests = this._opts.route === 'push' ? pushGroups(encoded).map((g) => this._pushItem(g)) : encoded.map((e) => this._ingestItem(e, batch));
         return { encoded, sent: requests.map((r) => this._send(r)) };
       });
       this._ordered = queued.catch(() => undefined);
@@ -98,25 +115,26 @@ export class PyroscopeExporter implements ProfileExporter {
   }
 
   /** Prepares and gzips every profile; a bad one is dropped (logged, counted), the others go on. */
-  private async _encode(batch: ProfileBatch): Promise<Array<PreparedProfile & { raw: Uint8Array }>> {
+  private async _encode(batch: ProfileBatch): Promise<Encoded[]> {
     // One profile per event-loop turn (encoding is synchronous); their gzips overlap on the threadpool.
-    const pending: Array<Promise<(PreparedProfile & { raw: Uint8Array }) | undefined>> = [];
+    const pending: Array<Promise<Encoded | undefined>> = [];
     for (const tp of batch.profiles) {
       await yieldToEventLoop();
       pending.push(this._encodeOne(tp, batch));
     }
     const out = await Promise.all(pending);
-    return out.filter((p): p is PreparedProfile & { raw: Uint8Array } => p !== undefined);
+    return out.filter((p): p is Encoded => p !== undefined);
   }
 
-  private async _encodeOne(tp: ProfileBatch['profiles'][number], batch: ProfileBatch): Promise<(PreparedProfile & { raw: Uint8Array }) | undefined> {
+  private async _encodeOne(tp: ProfileBatch['profiles'][number], batch: ProfileBatch): Promise<Encoded | undefined> {
     try {
       const prepared = prepareProfile(tp, batch.seriesLabels ?? {}, this._opts.route, this._sanitizer);
       const bytes = encode(prepared.profile);
-      if (bytes.byteLength > PYROSCOPE_BURST_BYTES) {
+      const overBurst = bytes.byteLength > PYROSCOPE_BURST_BYTES;
+      if (overBurst) {
         this._log.warn('profile-too-big', `otelprof: the ${tp.type} profile is ${(bytes.byteLength / 1048576).toFixed(1)} MiB uncompressed; Pyroscope's default ingestion burst (2 MiB) refuses larger profiles with 429 and 4 MiB is its size limit`);
       }
-      return { ...prepared, raw: await gzip(bytes) };
+      return { ...prepared, raw: await gzip(bytes), overBurst };
     } catch (err) {
       this._log.error(`invalid-${String(tp?.type)}`, `otelprof: ${String(tp?.type)} profile dropped: ${err instanceof Error ? err.message : String(err)}`);
       this._metrics.dropped(1, 'invalid');
@@ -124,7 +142,7 @@ export class PyroscopeExporter implements ProfileExporter {
     }
   }
 
-  private _pushItem(profiles: Array<PreparedProfile & { raw: Uint8Array }>): Omit<DeliveryItem, 'settle'> {
+  private _pushItem(profiles: Encoded[]): Omit<DeliveryItem, 'settle'> {
     const body = encodePushRequest(profiles);
     return {
       bytes: body.byteLength,
@@ -134,7 +152,7 @@ export class PyroscopeExporter implements ProfileExporter {
     };
   }
 
-  private _ingestItem(p: PreparedProfile & { raw: Uint8Array }, batch: ProfileBatch): Omit<DeliveryItem, 'settle'> {
+  private _ingestItem(p: Encoded, batch: ProfileBatch): Omit<DeliveryItem, 'settle'> {
     return {
       bytes: p.raw.byteLength,
       profiles: 1,

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { createOtlpExporter, batchToOtlp, encodeRequest } from '../../exporters/otlp';
 import { ExportResultCode, type ProfileBatch } from '../../exporters/types';
 import { decodeOtlpRequest, startOtlpCollector, validate, type OtlpCollector } from '../support/otlp-collector';
@@ -196,6 +198,36 @@ describe('OTLP exporter against a loopback collector (decoded with the .proto at
     expect((await Promise.all(pending)).map((r) => r.code)).toEqual([0, 0, 0]);
     expect(settled).toEqual([1, 2, 3]);
     await exporter.shutdown();
+  });
+
+  test('shutdown gives queued requests one flushTimeoutMillis, then aborts: no attempt after the deadline', async () => {
+    // A collector that takes every request and never answers.
+    let arrived = 0;
+    const sockets = new Set<Socket>();
+    const hang = createServer(() => void arrived++);
+    hang.on('connection', (s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(hang.address() as AddressInfo).port}/v1development/profiles`;
+    try {
+      // The attempt times out after 1.5 deadlines and would be retried at once.
+      const exporter = createOtlpExporter({ ...quiet, url, maxAttempts: 5, flushTimeoutMillis: 400, timeoutMillis: 600, backoff: fast });
+      const pending = exporter.export(batch());
+      await exporter.shutdown();
+      const result = await pending;
+      expect(result.code === ExportResultCode.FAILED && result.reason).toBe('shutdown');
+      expect(arrived).toBe(1);
+      // The aborted request's connection is closed, not left open on the server.
+      await new Promise<void>((resolve) => {
+        if (sockets.size === 0) resolve();
+        else for (const s of sockets) s.on('close', () => sockets.size === 0 && resolve());
+      });
+    } finally {
+      hang.closeAllConnections();
+      await new Promise<void>((resolve) => hang.close(() => resolve()));
+    }
   });
 
   test('gzip bodies decode to the same request as plain ones', async () => {

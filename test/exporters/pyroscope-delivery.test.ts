@@ -200,6 +200,20 @@ describe.each(['push', 'ingest'] as const)('PyroscopeExporter reliable delivery 
     expect(collector.series).toHaveLength(0);
   });
 
+  it('a profile over the 2 MiB burst goes in a request of its own: its 429 retries never store the other types again', async () => {
+    make({ maxAttempts: 3 });
+    const b = new ProfileBuilder({ sampleTypes: [{ type: 'goroutine', unit: 'count' }], periodType: { type: 'goroutine', unit: 'count' }, period: 1 });
+    for (let i = 0; i < 2500; i++) b.addSample([{ functionName: `f${i}_${'x'.repeat(1000)}`, fileName: 'big.js', line: 1, column: 1 }], [1]);
+    const batch = batchOf(['cpu', 'heap'], { startNanos: periodStart(0) });
+    batch.profiles.push({ type: 'goroutine', profile: b.build() });
+    const r = await exporter.export(batch);
+    // The big one is refused every time; the others are stored exactly once (afterEach checks duplicates).
+    expect(r).toMatchObject({ code: ExportResultCode.FAILED, reason: 'dropped' });
+    expect(collector.series.filter((s) => s.labels.__name__ === 'process_cpu')).toHaveLength(1);
+    expect(collector.series.filter((s) => s.labels.__name__ === 'memory')).toHaveLength(1);
+    expect(collector.series.filter((s) => s.labels.__name__ === 'goroutines')).toHaveLength(0);
+  });
+
   it('forceFlush waits for queued periods', async () => {
     make();
     collector.failNext({ kind: 'status', status: 500 });
