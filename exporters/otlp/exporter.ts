@@ -4,7 +4,7 @@
  * through the shared bounded queue and retry policy (`exporters/shared`).
  */
 import { EXPORT_SUCCESS, exportFailure, type ExportResult, type ProfileBatch, type ProfileExporter } from '../types';
-import { Delivery, HttpTransport, LogOnce, SelfMetrics, type DeliveryItem } from '../shared';
+import { Delivery, HttpTransport, isOtlpRetryableStatus, LogOnce, SelfMetrics, type DeliveryItem } from '../shared';
 import { gzip } from '../../src/pprof';
 import { encodeRequest } from './encode';
 import { resolveOtlpOptions, type OtlpExporterOptions, type ResolvedOtlpOptions } from './options';
@@ -39,6 +39,7 @@ export class OtlpProfileExporter implements ProfileExporter {
       maxAttempts: o.maxAttempts,
       backoff: o.backoff,
       flushTimeoutMillis: o.flushTimeoutMillis,
+      retryableStatus: isOtlpRetryableStatus,
     }, this._metrics, this._log);
   }
 

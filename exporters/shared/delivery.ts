@@ -28,6 +28,8 @@ export interface DeliveryOptions {
   backoff: BackoffPolicy;
   /** Longest `forceFlush()` waits, milliseconds. */
   flushTimeoutMillis: number;
+  /** Which HTTP statuses are retried; default {@link isRetryableStatus} (429 and 5xx). */
+  retryableStatus?: (status: number) => boolean;
 }
 
 interface Entry extends DeliveryItem {
@@ -37,8 +39,9 @@ interface Entry extends DeliveryItem {
 
 /**
  * Reliable delivery: a bounded queue (drops the oldest, counted) drained by one worker that
- * sends requests in order, retrying network errors, timeouts, 5xx and 429 with exponential
- * backoff and jitter (honouring `Retry-After`), and never retrying other 4xx. A request that
+ * sends requests in order, retrying network errors, timeouts, 5xx and 429 (or the statuses
+ * `retryableStatus` allows) with exponential backoff and jitter (honouring `Retry-After`), and
+ * never retrying other 4xx. A request that
  * got a 2xx is never sent again. Nothing here throws or rejects into the caller.
  */
 export class Delivery {
@@ -152,7 +155,7 @@ export class Delivery {
       entry.settle(EXPORT_SUCCESS);
       return;
     }
-    if (res.kind === 'response' && !isRetryableStatus(res.status)) {
+    if (res.kind === 'response' && !(this._opts.retryableStatus ?? isRetryableStatus)(res.status)) {
       const error = new Error(`${entry.describe} rejected with HTTP ${res.status}: ${serverMessage(res.body)}`);
       this._log.error(`http-${res.status}`, `otelprof: ${error.message}`);
       this._metrics.dropped(entry.profiles, 'rejected');

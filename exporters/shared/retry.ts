@@ -51,3 +51,12 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMillis 
 export function isRetryableStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status <= 599);
 }
+
+/**
+ * OTLP/HTTP's retryable statuses (the OTLP specification, "Retryable Response Codes"): 429, 502,
+ * 503, 504. Every other 4xx and 5xx is final; a 500 from a collector means a request it cannot
+ * take, and sending it again would only fail again.
+ */
+export function isOtlpRetryableStatus(status: number): boolean {
+  return status === 429 || status === 502 || status === 503 || status === 504;
+}

@@ -148,6 +148,24 @@ describe('OTLP exporter against a loopback collector (decoded with the .proto at
     expect(collector.received).toHaveLength(1);
   });
 
+  test.each([500, 501])('a %d is final for OTLP (the spec retries only 429, 502, 503, 504)', async (status) => {
+    collector.forced.push({ status, body: 'cannot take this request' });
+    const exporter = createOtlpExporter({ ...quiet, url: collector.url, maxAttempts: 5, backoff: fast });
+    const result = await exporter.export(batch());
+    await exporter.shutdown();
+    expect(result.code === ExportResultCode.FAILED && result.reason).toBe('rejected');
+    expect(collector.attempts.map((a) => a.status)).toEqual([status]);
+  });
+
+  test.each([429, 502, 504])('a %d is retried, then delivered once', async (status) => {
+    collector.forced.push({ status, body: 'later', headers: { 'retry-after': '0' } });
+    const exporter = createOtlpExporter({ ...quiet, url: collector.url, maxAttempts: 3, backoff: fast });
+    const result = await exporter.export(batch());
+    await exporter.shutdown();
+    expect(result.code).toBe(ExportResultCode.SUCCESS);
+    expect(collector.attempts.map((a) => a.status)).toEqual([status, 200]);
+  });
+
   test('a 400 is final: rejected, not retried, with the server text', async () => {
     collector.forced.push({ status: 400, body: 'invalid metric name' });
     const exporter = createOtlpExporter({ ...quiet, url: collector.url, maxAttempts: 5 });
