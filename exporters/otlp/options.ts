@@ -7,7 +7,7 @@ import { InvalidArgumentError } from '../../src/errors';
 import { EnvReader, type Env } from '../../src/config/env-reader';
 import { reportConfigIssues, type ConfigIssue } from '../../src/config/issues';
 import { DEFAULT_OTLP_PROFILES_URL, OTLP_SECRET_VARS, readOtlpEnv } from '../../src/config/otlp-env';
-import { DEFAULT_BACKOFF, bool, fraction, nonNegativeNumber, headerRecord, httpUrl, knownKeys, positiveInt, str, type BackoffPolicy, type TlsOptions } from '../shared';
+import { DEFAULT_BACKOFF, bool, fraction, headerRecord, httpUrl, knownKeys, positiveInt, str, timerDelayMillis, timerMillis, type BackoffPolicy, type TlsOptions } from '../shared';
 import type { ResourceAttributeValue } from './resource';
 
 /** Settings of {@link createOtlpExporter}. Every field is optional. */
@@ -87,14 +87,14 @@ export function resolveOtlpOptions(options: OtlpExporterOptions = {}): ResolvedO
     url: httpUrl('url', options.url ?? env.url ?? DEFAULT_OTLP_PROFILES_URL),
     headers: { ...env.headers, ...headerRecord('headers', options.headers) },
     compression: options.compression ?? env.compression ?? 'none',
-    timeoutMillis: positiveInt('timeoutMillis', options.timeoutMillis, env.timeoutMillis ?? 10_000),
+    timeoutMillis: timerMillis('timeoutMillis', options.timeoutMillis, env.timeoutMillis ?? 10_000),
     resourceAttributes: resourceAttributesOption(options.resourceAttributes),
     scopeVersion: str('scopeVersion', options.scopeVersion, '', false) ?? '',
     maxQueueItems: positiveInt('maxQueueItems', options.maxQueueItems, 8),
     maxQueueBytes: positiveInt('maxQueueBytes', options.maxQueueBytes, 32 * 1024 * 1024),
     maxAttempts: positiveInt('maxAttempts', options.maxAttempts, 5),
-    flushTimeoutMillis: positiveInt('flushTimeoutMillis', options.flushTimeoutMillis, 30_000),
-    keepAliveMillis: positiveInt('keepAliveMillis', options.keepAliveMillis, 30_000),
+    flushTimeoutMillis: timerMillis('flushTimeoutMillis', options.flushTimeoutMillis, 30_000),
+    keepAliveMillis: timerMillis('keepAliveMillis', options.keepAliveMillis, 30_000),
     backoff: backoffOption(options.backoff),
     tls: options.tls,
     meterProvider: options.meterProvider,
@@ -108,9 +108,9 @@ function backoffOption(value: Partial<BackoffPolicy> | undefined): BackoffPolicy
   if (value === undefined) return DEFAULT_BACKOFF;
   knownKeys('backoff', value, Object.keys(DEFAULT_BACKOFF));
   return {
-    initialBackoffMillis: nonNegativeNumber('backoff.initialBackoffMillis', value.initialBackoffMillis, DEFAULT_BACKOFF.initialBackoffMillis),
-    maxBackoffMillis: nonNegativeNumber('backoff.maxBackoffMillis', value.maxBackoffMillis, DEFAULT_BACKOFF.maxBackoffMillis),
-    maxRetryAfterMillis: nonNegativeNumber('backoff.maxRetryAfterMillis', value.maxRetryAfterMillis, DEFAULT_BACKOFF.maxRetryAfterMillis),
+    initialBackoffMillis: timerDelayMillis('backoff.initialBackoffMillis', value.initialBackoffMillis, DEFAULT_BACKOFF.initialBackoffMillis),
+    maxBackoffMillis: timerDelayMillis('backoff.maxBackoffMillis', value.maxBackoffMillis, DEFAULT_BACKOFF.maxBackoffMillis),
+    maxRetryAfterMillis: timerDelayMillis('backoff.maxRetryAfterMillis', value.maxRetryAfterMillis, DEFAULT_BACKOFF.maxRetryAfterMillis),
     jitter: fraction('backoff.jitter', value.jitter, DEFAULT_BACKOFF.jitter),
   };
 }

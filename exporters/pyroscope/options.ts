@@ -2,7 +2,7 @@ import type { MeterProvider } from '@opentelemetry/api';
 import { InvalidArgumentError } from '../../src/errors';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../shared/retry';
 import { HEADER_VALUE_RULE, isHeaderValue } from '../../src/config/parse';
-import { bool, fraction, headerRecord, httpUrl, knownKeys, nonNegativeNumber, positiveInt, str } from '../shared/options';
+import { bool, fraction, headerRecord, httpUrl, knownKeys, positiveInt, str, timerDelayMillis, timerMillis } from '../shared/options';
 import type { TlsOptions } from '../shared/transport';
 import { DEFAULT_LABEL_RULES, type LabelRules } from './labels';
 
@@ -88,8 +88,8 @@ export function resolvePyroscopeOptions(o: PyroscopeExporterOptions = {}): Resol
   knownKeys('PyroscopeExporter', o, KEYS);
   const route = o.route ?? 'push';
   if (route !== 'push' && route !== 'ingest') throw new InvalidArgumentError(`route must be "push" or "ingest" (actual: ${JSON.stringify(route)})`);
-  const initialBackoffMillis = positiveInt('initialBackoffMillis', o.initialBackoffMillis, DEFAULT_BACKOFF.initialBackoffMillis);
-  const maxBackoffMillis = positiveInt('maxBackoffMillis', o.maxBackoffMillis, Math.max(DEFAULT_BACKOFF.maxBackoffMillis, initialBackoffMillis));
+  const initialBackoffMillis = timerMillis('initialBackoffMillis', o.initialBackoffMillis, DEFAULT_BACKOFF.initialBackoffMillis);
+  const maxBackoffMillis = timerMillis('maxBackoffMillis', o.maxBackoffMillis, Math.max(DEFAULT_BACKOFF.maxBackoffMillis, initialBackoffMillis));
   if (maxBackoffMillis < initialBackoffMillis) {
     throw new InvalidArgumentError(`maxBackoffMillis must be >= initialBackoffMillis (actual: ${maxBackoffMillis} < ${initialBackoffMillis})`);
   }
@@ -98,18 +98,18 @@ export function resolvePyroscopeOptions(o: PyroscopeExporterOptions = {}): Resol
     route,
     headers: { ...headerRecord('headers', o.headers), ...authHeaders(o) },
     tls: o.tls,
-    timeoutMillis: positiveInt('timeoutMillis', o.timeoutMillis, 10_000),
-    keepAliveMillis: positiveInt('keepAliveMillis', o.keepAliveMillis, 15_000),
+    timeoutMillis: timerMillis('timeoutMillis', o.timeoutMillis, 10_000),
+    keepAliveMillis: timerMillis('keepAliveMillis', o.keepAliveMillis, 15_000),
     maxQueueItems: positiveInt('maxQueueItems', o.maxQueueItems, 32),
     maxQueueBytes: positiveInt('maxQueueBytes', o.maxQueueBytes, 32 << 20),
     maxAttempts: positiveInt('maxAttempts', o.maxAttempts, 5),
     backoff: {
       initialBackoffMillis,
       maxBackoffMillis,
-      maxRetryAfterMillis: nonNegativeNumber('maxRetryAfterMillis', o.maxRetryAfterMillis, DEFAULT_BACKOFF.maxRetryAfterMillis),
+      maxRetryAfterMillis: timerDelayMillis('maxRetryAfterMillis', o.maxRetryAfterMillis, DEFAULT_BACKOFF.maxRetryAfterMillis),
       jitter: fraction('jitter', o.jitter, DEFAULT_BACKOFF.jitter),
     },
-    flushTimeoutMillis: positiveInt('flushTimeoutMillis', o.flushTimeoutMillis, 10_000),
+    flushTimeoutMillis: timerMillis('flushTimeoutMillis', o.flushTimeoutMillis, 10_000),
     labelRules: {
       legacyLabelNames: bool('legacyLabelNames', o.legacyLabelNames, DEFAULT_LABEL_RULES.legacyLabelNames),
       maxLabelNamesPerSeries: atLeast('maxLabelNamesPerSeries', o.maxLabelNamesPerSeries, DEFAULT_LABEL_RULES.maxLabelNamesPerSeries, 4),

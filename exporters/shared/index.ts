@@ -5,7 +5,7 @@
 export { BoundedQueue } from './bounded-queue';
 export { Delivery, type DeliveryItem, type DeliveryOptions } from './delivery';
 export { LogOnce } from './log-once';
-export { bool, fraction, headerRecord, httpUrl, knownKeys, nonNegativeNumber, positiveInt, str } from './options';
+export { bool, fraction, headerRecord, httpUrl, knownKeys, positiveInt, str, timerDelayMillis, timerMillis } from './options';
 export { DEFAULT_BACKOFF, backoffMillis, isOtlpRetryableStatus, isRetryableStatus, parseRetryAfter, type BackoffPolicy } from './retry';
 export { SelfMetrics } from './self-metrics';
 export { suppressedContext, withoutTracing } from './suppress-tracing';

@@ -1,9 +1,10 @@
 import { InvalidArgumentError } from '../../src/errors';
 import { HEADER_VALUE_RULE, isHeaderValue } from '../../src/config/parse';
+import { LIMITS } from '../../src/config/options';
 
 /**
  * Option checks shared by the exporters. Each throws `InvalidArgumentError` naming the option,
- * the rule and the value it got, e.g. `timeoutMillis must be a positive integer (actual: -1)`.
+ * the rule and the value it got, e.g. `maxAttempts must be a positive integer (actual: -1)`.
  */
 
 function fail(name: string, rule: string, value: unknown): never {
@@ -27,10 +28,22 @@ export function positiveInt(name: string, value: unknown, fallback: number): num
   return value;
 }
 
-/** A non-negative finite number, or `fallback` when undefined. */
-export function nonNegativeNumber(name: string, value: unknown, fallback: number): number {
+/**
+ * A delay or timeout in milliseconds: a positive integer a Node timer can hold (at most 2^31 - 1;
+ * a longer one fires after 1 ms), or `fallback` when undefined.
+ */
+export function timerMillis(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(name, 'a non-negative number', value);
+  const max = LIMITS.maxTimerMillis;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0 || value > max) fail(name, `an integer from 1 to ${max}`, value);
+  return value;
+}
+
+/** A non-negative number of milliseconds a Node timer can hold (at most 2^31 - 1), or `fallback`. */
+export function timerDelayMillis(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  const max = LIMITS.maxTimerMillis;
+  if (typeof value !== 'number' || !(value >= 0 && value <= max)) fail(name, `a number from 0 to ${max}`, value);
   return value;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Checks of options given in code. Each failure throws `InvalidArgumentError` naming the option
- * and the rule, with the value received: `uploadIntervalMillis must be a positive integer (actual: -1)`.
+ * and the rule, with the value received: `uploadIntervalMillis must be an integer from 1 to 2147483647 (actual: -1)`.
  */
 import { InvalidArgumentError } from '../errors';
 import { HEADER_NAME_RE, HEADER_VALUE_RULE, LABEL_NAME_RE, TENANT_ID_RULE, isHeaderSafe, isHeaderValue, isTenantId, parseHttpUrl } from './parse';

@@ -4,6 +4,7 @@
  */
 import { configIssue, type ConfigIssue } from './issues';
 import { parseDurationMillis } from './parse';
+import { LIMITS } from './options';
 
 /** The environment, as `process.env` holds it. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -75,12 +76,16 @@ export class EnvReader {
     });
   }
 
-  /** A duration with a unit (`10s`, `500ms`, `1m30s`) or, when `bareUnit` is given, a plain number in that unit. Must be >= `minMillis`. */
+  /**
+   * A duration with a unit (`10s`, `500ms`, `1m30s`) or, when `bareUnit` is given, a plain number in
+   * that unit. Must be >= `minMillis` and at most a Node timer's limit (2147483647 ms, about 24.8 days).
+   */
   durationMillis(name: string, minMillis: number, bareUnit?: 'ms' | 's' | 'ns'): number | undefined {
-    const rule = `a duration such as 10s or 500ms${bareUnit ? ` (or a number of ${bareUnit === 'ms' ? 'milliseconds' : bareUnit === 's' ? 'seconds' : 'nanoseconds'})` : ''}${minMillis > 0 ? `, at least ${minMillis} ms` : ''}`;
+    const max = LIMITS.maxTimerMillis;
+    const rule = `a duration such as 10s or 500ms${bareUnit ? ` (or a number of ${bareUnit === 'ms' ? 'milliseconds' : bareUnit === 's' ? 'seconds' : 'nanoseconds'})` : ''}${minMillis > 0 ? `, at least ${minMillis} ms` : ''}, at most ${max} ms`;
     return this.parsed(name, rule, (s) => {
       const ms = parseDurationMillis(s, bareUnit);
-      return ms !== undefined && ms >= minMillis ? ms : undefined;
+      return ms !== undefined && ms >= minMillis && ms <= max ? ms : undefined;
     });
   }
 

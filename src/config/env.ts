@@ -39,7 +39,7 @@ export function readEnv(env: Env = process.env): EnvSettings {
   o.legacyLabelNames = r.bool('OTELPROF_LEGACY_LABEL_NAMES');
   o.httpHeaders = r.parsed('PYROSCOPE_HTTP_HEADERS', 'a JSON object of header names to strings of printable ASCII or Latin-1', parseJsonHeaders);
   o.uploadIntervalMillis = r.first(['PYROSCOPE_UPLOAD_INTERVAL', 'PYROSCOPE_FLUSH_INTERVAL_MS'], (n) =>
-    n === 'PYROSCOPE_FLUSH_INTERVAL_MS' ? r.int(n, 1) : roundMillis(r.durationMillis(n, 1)),
+    n === 'PYROSCOPE_FLUSH_INTERVAL_MS' ? r.int(n, 1, LIMITS.maxTimerMillis) : roundMillis(r.durationMillis(n, 1)),
   );
   o.profileTypes = r.parsed('OTELPROF_PROFILE_TYPES', 'a comma-separated list of profile types (cpu, wall, heap, allocs, goroutine, threadcreate, block, mutex or custom names without spaces)', parseProfileTypes);
   o.sampler = r.oneOf('OTELPROF_SAMPLER', SAMPLER_BACKENDS);

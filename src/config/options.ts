@@ -171,4 +171,6 @@ export const LIMITS = Object.freeze({
   maxCpuHz: 1000,
   maxHeapStackDepth: 1024,
   maxPort: 65535,
+  /** Node's timers take at most 2^31 - 1 ms; a longer delay fires after 1 ms (a TimeoutOverflowWarning). */
+  maxTimerMillis: 2_147_483_647,
 });

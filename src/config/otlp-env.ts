@@ -7,6 +7,7 @@
  */
 import type { EnvReader } from './env-reader';
 import { parseHeaderList, parseHttpUrl } from './parse';
+import { LIMITS } from './options';
 
 /** OTLP/HTTP path of the profiles signal (opentelemetry-proto v1.10+). */
 export const OTLP_PROFILES_PATH = '/v1development/profiles';
@@ -46,7 +47,7 @@ export function readOtlpEnv(reader: EnvReader): OtlpEnvConfig {
   const compression = reader.first(['OTEL_EXPORTER_OTLP_PROFILES_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION'], (n) =>
     reader.oneOf(n, ['gzip', 'none'] as const),
   );
-  const timeoutMillis = reader.first(['OTEL_EXPORTER_OTLP_PROFILES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'], (n) => reader.int(n, 1));
+  const timeoutMillis = reader.first(['OTEL_EXPORTER_OTLP_PROFILES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'], (n) => reader.int(n, 1, LIMITS.maxTimerMillis));
   // Only the profiles-specific protocol is checked: the generic one often says grpc for traces.
   reader.oneOf('OTEL_EXPORTER_OTLP_PROFILES_PROTOCOL', ['http/protobuf'] as const);
   return { url, headers, compression, timeoutMillis };

@@ -24,7 +24,7 @@ const PROFILE_TYPES_RULE = `a non-empty array of profile type names without spac
 
 /**
  * Checks `options` and throws `InvalidArgumentError` (code `PPROF_ERR_INVALID_ARG`) naming the
- * first bad option and its rule, e.g. `uploadIntervalMillis must be a positive integer (actual: -1)`.
+ * first bad option and its rule, e.g. `uploadIntervalMillis must be an integer from 1 to 2147483647 (actual: -1)`.
  * Unknown keys are rejected. Returns the options with the checked values.
  */
 export function checkOptions(options: ProfilingOptions): ProfilingOptions {
@@ -45,7 +45,7 @@ export function checkOptions(options: ProfilingOptions): ProfilingOptions {
     httpHeaders: check.headers('httpHeaders', o.httpHeaders),
     pyroscopeRoute: check.oneOf('pyroscopeRoute', o.pyroscopeRoute, PYROSCOPE_ROUTES),
     legacyLabelNames: check.bool('legacyLabelNames', o.legacyLabelNames),
-    uploadIntervalMillis: check.int('uploadIntervalMillis', o.uploadIntervalMillis, 1),
+    uploadIntervalMillis: check.int('uploadIntervalMillis', o.uploadIntervalMillis, 1, LIMITS.maxTimerMillis),
     profileTypes: check.list('profileTypes', o.profileTypes, PROFILE_TYPES_RULE),
     sampler: check.oneOf('sampler', o.sampler, SAMPLER_BACKENDS),
     cpuHz: check.int('cpuHz', o.cpuHz, 1, LIMITS.maxCpuHz),
@@ -60,8 +60,8 @@ export function checkOptions(options: ProfilingOptions): ProfilingOptions {
     fileExportDir: check.text('fileExportDir', o.fileExportDir),
     pprofPort: check.int('pprofPort', o.pprofPort, 0, LIMITS.maxPort),
     pprofHost: check.text('pprofHost', o.pprofHost),
-    exportTimeoutMillis: check.int('exportTimeoutMillis', o.exportTimeoutMillis, 1),
-    shutdownTimeoutMillis: check.int('shutdownTimeoutMillis', o.shutdownTimeoutMillis, 1),
+    exportTimeoutMillis: check.int('exportTimeoutMillis', o.exportTimeoutMillis, 1, LIMITS.maxTimerMillis),
+    shutdownTimeoutMillis: check.int('shutdownTimeoutMillis', o.shutdownTimeoutMillis, 1, LIMITS.maxTimerMillis),
     maxQueueItems: check.int('maxQueueItems', o.maxQueueItems, 1),
     maxQueueBytes: check.int('maxQueueBytes', o.maxQueueBytes, 1),
     maxAttempts: check.int('maxAttempts', o.maxAttempts, 1),
@@ -90,7 +90,7 @@ function checkOtlp(value: unknown): ProfilingOptions['otlp'] {
     url: u === undefined ? undefined : new URL(String(v.url)).href,
     headers: check.headers('otlp.headers', v.headers),
     compression: check.oneOf('otlp.compression', v.compression, ['gzip', 'none'] as const),
-    timeoutMillis: check.int('otlp.timeoutMillis', v.timeoutMillis, 1),
+    timeoutMillis: check.int('otlp.timeoutMillis', v.timeoutMillis, 1, LIMITS.maxTimerMillis),
   };
 }
 

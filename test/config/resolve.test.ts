@@ -122,9 +122,12 @@ describe('every option in code is applied and wins over the environment', () => 
 
 describe('bad options in code throw InvalidArgumentError naming the option and the rule', () => {
   test.each<[Record<string, unknown>, string]>([
-    [{ uploadIntervalMillis: -1 }, 'uploadIntervalMillis must be a positive integer (actual: -1)'],
-    [{ uploadIntervalMillis: 1.5 }, 'uploadIntervalMillis must be a positive integer (actual: 1.5)'],
-    [{ uploadIntervalMillis: '10s' }, 'uploadIntervalMillis must be a positive integer (actual: "10s")'],
+    [{ uploadIntervalMillis: -1 }, 'uploadIntervalMillis must be an integer from 1 to 2147483647 (actual: -1)'],
+    [{ uploadIntervalMillis: 1.5 }, 'uploadIntervalMillis must be an integer from 1 to 2147483647 (actual: 1.5)'],
+    [{ uploadIntervalMillis: '10s' }, 'uploadIntervalMillis must be an integer from 1 to 2147483647 (actual: "10s")'],
+    // A Node timer holds at most 2^31 - 1 ms; longer ones fire after 1 ms.
+    [{ uploadIntervalMillis: 2 ** 31 }, 'uploadIntervalMillis must be an integer from 1 to 2147483647 (actual: 2147483648)'],
+    [{ shutdownTimeoutMillis: 3e9 }, 'shutdownTimeoutMillis must be an integer from 1 to 2147483647 (actual: 3000000000)'],
     [{ enabled: 'yes' }, 'enabled must be a boolean (actual: "yes")'],
     [{ serviceName: '' }, 'serviceName must be a non-empty string (actual: "")'],
     [{ resourceAttributes: { a: 1 } }, 'resourceAttributes["a"] must be a string without CR, LF or NUL (actual: 1)'],
@@ -163,14 +166,14 @@ describe('bad options in code throw InvalidArgumentError naming the option and t
     [{ fileExportDir: '' }, 'fileExportDir must be a non-empty string (actual: "")'],
     [{ pprofPort: 70000 }, 'pprofPort must be an integer from 0 to 65535 (actual: 70000)'],
     [{ pprofHost: '' }, 'pprofHost must be a non-empty string (actual: "")'],
-    [{ exportTimeoutMillis: 0 }, 'exportTimeoutMillis must be a positive integer (actual: 0)'],
-    [{ shutdownTimeoutMillis: Infinity }, 'shutdownTimeoutMillis must be a positive integer (actual: null)'],
+    [{ exportTimeoutMillis: 0 }, 'exportTimeoutMillis must be an integer from 1 to 2147483647 (actual: 0)'],
+    [{ shutdownTimeoutMillis: Infinity }, 'shutdownTimeoutMillis must be an integer from 1 to 2147483647 (actual: null)'],
     [{ maxQueueItems: 0 }, 'maxQueueItems must be a positive integer (actual: 0)'],
     [{ maxQueueBytes: -5 }, 'maxQueueBytes must be a positive integer (actual: -5)'],
     [{ maxAttempts: 0 }, 'maxAttempts must be a positive integer (actual: 0)'],
     [{ otlp: { url: 'grpc://c:4317' } }, 'otlp.url must be an http: or https: URL without credentials, query or fragment (actual: "grpc://c:4317")'],
     [{ otlp: { compression: 'br' } }, 'otlp.compression must be one of "gzip", "none" (actual: "br")'],
-    [{ otlp: { timeoutMillis: 0 } }, 'otlp.timeoutMillis must be a positive integer (actual: 0)'],
+    [{ otlp: { timeoutMillis: 0 } }, 'otlp.timeoutMillis must be an integer from 1 to 2147483647 (actual: 0)'],
     [{ otlp: { endpoint: 'x' } }, 'otlp: unknown option "endpoint"'],
     [{ otlp: { headers: { authorization: 'Bearer \u2713' } } }, 'otlp.headers["authorization"] must be a string of printable ASCII or Latin-1'],
     [{ uploadIntervalMs: 5 }, 'startProfiling options: unknown option "uploadIntervalMs"'],

@@ -262,7 +262,7 @@ describe('OTLP exporter options', () => {
   test.each([
     [{ url: 'ftp://x/v1development/profiles' }, 'url must be an http: or https: URL (actual: "ftp://x/v1development/profiles")'],
     [{ url: 'http://u:p@x/' }, 'url must be a URL without credentials (use basicAuth)'],
-    [{ timeoutMillis: 0 }, 'timeoutMillis must be a positive integer (actual: 0)'],
+    [{ timeoutMillis: 0 }, 'timeoutMillis must be an integer from 1 to 2147483647 (actual: 0)'],
     [{ maxQueueItems: 1.5 }, 'maxQueueItems must be a positive integer (actual: 1.5)'],
     [{ compression: 'br' }, 'compression must be "gzip" or "none" (actual: "br")'],
     [{ headers: { 'bad header': 'x' } }, 'headers key must be an HTTP header name (actual: "bad header")'],
@@ -301,7 +301,7 @@ describe('OTLP exporter options', () => {
     expect(exporter.options.timeoutMillis).toBe(1234);
     expect(exporter.options.envIssues.map((i) => i.message)).toEqual([
       'Configuration: OTEL_EXPORTER_OTLP_HEADERS is invalid, expected comma-separated key=value pairs with HTTP header names (percent-encoded values of printable ASCII or Latin-1) (actual: "<redacted>"); ignoring it',
-      'Configuration: OTEL_EXPORTER_OTLP_TIMEOUT is invalid, expected an integer >= 1 (actual: "soon"); ignoring it',
+      'Configuration: OTEL_EXPORTER_OTLP_TIMEOUT is invalid, expected an integer from 1 to 2147483647 (actual: "soon"); ignoring it',
       'Configuration: OTEL_EXPORTER_OTLP_PROFILES_PROTOCOL is invalid, expected one of http/protobuf (actual: "grpc"); ignoring it',
     ]);
   });
