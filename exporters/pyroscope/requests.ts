@@ -78,20 +78,31 @@ export function encodePushRequest(profiles: ReadonlyArray<{ labels: Map<string, 
   return w.finish();
 }
 
+/** A label value in the `/ingest` name: no `,` or `}` (they end it); the server trims spaces. */
+function ingestValue(v: string): string {
+  return v.replace(/[,}]/g, '_').trim();
+}
+
 /**
  * The path and query of one `/ingest` upload: `name=<service>{k=v,...}` (escaped to the
  * `/ingest` name grammar), `from`/`until` in epoch nanoseconds, `format=pprof`, `spyName=nodespy`.
  */
 export function ingestPath(p: PreparedProfile, batch: Pick<ProfileBatch, 'startNanos' | 'endNanos'>): string {
   // App names allow [A-Za-z0-9_.\-/]; keys [A-Za-z0-9_.]; values anything but ',' and '}'.
-  const app = (p.labels.get('service_name') ?? '').replace(/[^A-Za-z0-9_.\-/]/g, '_') || 'unknown_service';
+  const service = p.labels.get('service_name') ?? '';
+  const app = service.replace(/[^A-Za-z0-9_.\-/]/g, '_') || 'unknown_service';
   const pairs: string[] = [];
-  const seen = new Set<string>();
+  // The server's service_name is the app name unless {} has one: a value holds more characters
+  // (`unknown_service:node`), so the series gets the name the push route stores.
+  const serviceValue = ingestValue(service);
+  if (serviceValue !== '' && serviceValue !== app) pairs.push(`service_name=${serviceValue}`);
+  // An escaped key must not take a server label's name (`service-name` would replace service_name).
+  const seen = new Set<string>(INGEST_SERVER_LABELS);
   for (const [k, v] of p.labels) {
     const key = k.replace(/[^A-Za-z0-9_.]/g, '_');
-    if (INGEST_SERVER_LABELS.includes(k) || seen.has(key)) continue;
+    if (seen.has(key)) continue;
     seen.add(key);
-    pairs.push(`${key}=${v.replace(/[,}]/g, '_').trim()}`);
+    pairs.push(`${key}=${ingestValue(v)}`);
   }
   const q = new URLSearchParams({
     name: `${app}{${pairs.join(',')}}`,

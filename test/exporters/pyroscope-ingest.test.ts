@@ -39,9 +39,28 @@ describe('PyroscopeExporter, /ingest route', () => {
     expect(new Set(collector.series.map((s) => s.labels.__name__))).toEqual(new Set(['process_cpu', 'wall', 'memory']));
   });
 
-  it('escapes service names and label values to the /ingest name grammar', async () => {
+  it('escapes label values to the /ingest name grammar; the service name only where a value cannot hold it', async () => {
     const batch = batchOf(['cpu'], { labels: { service_name: 'shop api{v2}', 'k8s-pod': 'a,b}c', note: 'x=y' } });
     expect((await exporter.export(batch)).code).toBe(ExportResultCode.SUCCESS);
-    expect(collector.series[0].labels).toMatchObject({ service_name: 'shop_api_v2_', k8s_pod: 'a_b_c', note: 'x=y' });
+    expect(collector.series[0].labels).toMatchObject({ service_name: 'shop api{v2_', k8s_pod: 'a_b_c', note: 'x=y' });
+  });
+
+  it("stores the same service_name as the push route (OTel's default unknown_service:node included)", async () => {
+    for (const name of ['unknown_service:node', 'shop api', 'café/eu-1']) {
+      await exporter.export(batchOf(['cpu'], { labels: { service_name: name } }));
+      const pushCollector = await startPyroscopeCollector();
+      const push = new PyroscopeExporter({ endpoint: pushCollector.url, route: 'push' });
+      await push.export(batchOf(['cpu'], { labels: { service_name: name } }));
+      await push.shutdown();
+      await pushCollector.stop();
+      expect(pushCollector.series[0].labels.service_name).toBe(name);
+      expect(collector.series.at(-1)?.labels.service_name).toBe(name);
+    }
+  });
+
+  it("a label whose escaped name is a server label's cannot replace it (service-name, pyroscope-spy)", async () => {
+    const batch = batchOf(['cpu'], { labels: { 'service-name': 'other', 'pyroscope-spy': 'fake', team: 'a' } });
+    expect((await exporter.export(batch)).code).toBe(ExportResultCode.SUCCESS);
+    expect(collector.series[0].labels).toMatchObject({ service_name: 'checkout', pyroscope_spy: 'nodespy', team: 'a' });
   });
 });
