@@ -138,7 +138,8 @@ export class HttpTransport {
   private _send(request: TransportRequest): Promise<TransportResult> {
     let head: string;
     try {
-      head = requestHead(this._basePath + request.path, this._endpoint.host, request.headers, request.body.byteLength);
+      // An endpoint without a path (`http://host:4318`) posts to "/", as a browser or curl would.
+      head = requestHead(this._basePath + request.path || '/', this._endpoint.host, request.headers, request.body.byteLength);
     } catch (err) {
       return Promise.resolve({ kind: 'error', error: err as Error, timedOut: false });
     }

@@ -166,6 +166,14 @@ describe('OTLP exporter against a loopback collector (decoded with the .proto at
     expect(collector.attempts.map((a) => a.status)).toEqual([status, 200]);
   });
 
+  test('a URL without a path posts to "/" (as the OTLP spec uses a signal URL as given): one request, its 404 final', async () => {
+    const exporter = createOtlpExporter({ ...quiet, url: collector.origin, maxAttempts: 5, backoff: fast });
+    const result = await exporter.export(batch());
+    await exporter.shutdown();
+    expect(result.code === ExportResultCode.FAILED && result.reason).toBe('rejected');
+    expect(collector.attempts).toEqual([{ status: 404, error: 'no route /' }]);
+  });
+
   test('a 400 is final: rejected, not retried, with the server text', async () => {
     collector.forced.push({ status: 400, body: 'invalid metric name' });
     const exporter = createOtlpExporter({ ...quiet, url: collector.url, maxAttempts: 5 });
