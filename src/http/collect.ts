@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 
 /** A writable that keeps everything written to it, for profiles that must be complete before replying. */
@@ -33,10 +34,26 @@ export function waitOrAbort(millis: number, signal: AbortSignal): Promise<boolea
 }
 
 /** An AbortSignal that fires when the client disconnects before the response is finished. */
-export function clientGone(res: import('node:http').ServerResponse): AbortSignal {
+export function clientGone(res: ServerResponse): AbortSignal {
   const controller = new AbortController();
+  // The client may have left before we got here (the app's async middleware, our own snapshot):
+  // 'close' has fired already and will not fire again.
+  if (res.destroyed && !res.writableFinished) controller.abort();
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
   });
   return controller.signal;
+}
+
+/** Go's text for a duration the server's write timeout would cut short. */
+export const WRITE_TIMEOUT_TEXT = "profile duration exceeds server's WriteTimeout";
+
+/**
+ * Go's `durationExceedsWriteTimeout`. A profile waits with the socket idle, so a socket timeout
+ * (Node's `server.timeout`, `req.setTimeout`) at or below the duration would end the connection
+ * with no reply at all.
+ */
+export function exceedsSocketTimeout(res: ServerResponse, seconds: number): boolean {
+  const timeout = res.socket?.timeout;
+  return timeout !== undefined && timeout > 0 && seconds * 1000 >= timeout;
 }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { startCPUProfile, stopCPUProfile } from '../profiles';
-import { BufferSink, clientGone, waitOrAbort } from './collect';
+import { BufferSink, clientGone, exceedsSocketTimeout, waitOrAbort, WRITE_TIMEOUT_TEXT } from './collect';
 import { intParam } from './query';
 import { serveError } from './serve-error';
 
@@ -13,6 +13,10 @@ export async function serveCpuProfile(res: ServerResponse, params: URLSearchPara
   if (seconds <= 0) seconds = 30;
   if (seconds > maxSeconds) {
     serveError(res, 400, `profile duration exceeds server's maximum of ${maxSeconds} seconds`);
+    return;
+  }
+  if (exceedsSocketTimeout(res, seconds)) {
+    serveError(res, 400, WRITE_TIMEOUT_TEXT);
     return;
   }
   const sink = new BufferSink();

@@ -45,9 +45,8 @@ export function pprofHandler(options: PprofHandlerOptions = {}): PprofRequestHan
   }
   const expected = options.token === undefined ? undefined : Buffer.from(`Bearer ${options.token}`);
   return (req, res, next) => {
-    // express strips a mount path from req.url (`app.use('/debug/pprof', h)`); originalUrl keeps it.
-    const url = new URL((req as { originalUrl?: string }).originalUrl ?? req.url ?? '/', 'http://localhost');
-    if (url.pathname !== prefix && !url.pathname.startsWith(prefix + '/')) {
+    const url = requestUrl(req);
+    if (!url || (url.pathname !== prefix && !url.pathname.startsWith(prefix + '/'))) {
       if (next) next();
       else serveError(res, 404, '404 page not found');
       return;
@@ -108,6 +107,20 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, path: 
       return serveFlameGraphData(res, params, maxSeconds);
     default:
       return serveNamedProfile(req, res, name, params, maxSeconds);
+  }
+}
+
+/**
+ * The request target as a URL, or undefined when it has none. A target starting with `/` is a path:
+ * parsed against a base, `//` or `//[` would be a (bad) host, and `new URL` throws on those.
+ */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  // express strips a mount path from req.url (`app.use('/debug/pprof', h)`); originalUrl keeps it.
+  const target = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  try {
+    return new URL(target.startsWith('/') ? `http://localhost${target}` : target);
+  } catch {
+    return undefined;
   }
 }
 

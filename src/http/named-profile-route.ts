@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decode, delta, encodeGzip, nowNanos } from '../pprof';
 import { lookup, type Profile } from '../profiles';
-import { BufferSink, clientGone, waitOrAbort } from './collect';
+import { BufferSink, clientGone, exceedsSocketTimeout, waitOrAbort, WRITE_TIMEOUT_TEXT } from './collect';
 import { intParam } from './query';
 import { serveError } from './serve-error';
 import { runGc } from './run-gc';
@@ -16,7 +16,8 @@ export async function serveNamedProfile(req: IncomingMessage, res: ServerRespons
     serveError(res, 404, 'Unknown profile');
     return;
   }
-  if (params.has('seconds')) {
+  // Go asks `r.FormValue("seconds") != ""`: an empty `seconds=` is a plain profile request.
+  if (params.get('seconds')) {
     await serveDelta(res, profile, params, maxSeconds);
     return;
   }
@@ -54,6 +55,10 @@ async function serveDelta(res: ServerResponse, profile: Profile, params: URLSear
   }
   if (seconds > maxSeconds) {
     serveError(res, 400, `profile duration exceeds server's maximum of ${maxSeconds} seconds`);
+    return;
+  }
+  if (exceedsSocketTimeout(res, seconds)) {
+    serveError(res, 400, WRITE_TIMEOUT_TEXT);
     return;
   }
   if (intParam(params, 'debug') !== 0) {

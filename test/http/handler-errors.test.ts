@@ -1,6 +1,7 @@
-import { request } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { newProfile } from '../../src/profiles';
-import { servePprof, type PprofServer } from '../../src/http';
+import { pprofHandler, servePprof, type PprofServer } from '../../src/http';
 
 interface Reply {
   status: number;
@@ -79,6 +80,64 @@ describe('pull endpoint errors', () => {
   });
 });
 
+describe('request targets WHATWG URL cannot parse', () => {
+  // The host's own server, as the README shows it: whatever the handler throws lands in the host.
+  const thrown: unknown[] = [];
+  let host: Server;
+  let hostAddr: PprofServer;
+  beforeAll(async () => {
+    const handler = pprofHandler();
+    host = createServer((req, res) => {
+      try {
+        handler(req, res);
+      } catch (err) {
+        thrown.push(err);
+        res.statusCode = 599;
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    hostAddr = { port: (host.address() as AddressInfo).port } as PprofServer;
+  });
+  afterAll(() => new Promise<void>((resolve) => host.close(() => resolve())));
+
+  // `new URL('//', 'http://localhost')` throws ERR_INVALID_URL; under servePprof that is an
+  // uncaught exception that ends the process.
+  test.each(['//', '//[/debug/pprof/', '//:99999/debug/pprof/heap'])('%s is a 404, not a throw into the host', async (path) => {
+    const res = await fetchRaw(hostAddr, path);
+    expect(thrown).toEqual([]);
+    expect(res.status).toBe(404);
+    expect(res.body).toBe('404 page not found\n');
+  });
+});
+
+describe("a host server's socket timeout (Go's WriteTimeout check)", () => {
+  // A profile waits with the socket idle: Node's server.timeout would cut the reply, so a duration
+  // at or above it gets Go's 400 at once instead of an empty reply (pprof prints only "EOF").
+  let host: Server;
+  let hostAddr: PprofServer;
+  beforeAll(async () => {
+    host = createServer(pprofHandler());
+    host.timeout = 10_000;
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    hostAddr = { port: (host.address() as AddressInfo).port } as PprofServer;
+  });
+  afterAll(() => new Promise<void>((resolve) => host.close(() => resolve())));
+
+  test.each(['/debug/pprof/profile?seconds=10', '/debug/pprof/goroutine?seconds=10'])('%s is a 400', async (path) => {
+    const res = await fetchRaw(hostAddr, path);
+    expect(res.status).toBe(400);
+    expect(res.body).toBe("profile duration exceeds server's WriteTimeout\n");
+    expect(res.headers['x-go-pprof']).toBe('1');
+  });
+
+  test('a shorter profile is served', async () => {
+    const res = await fetchRaw(hostAddr, '/debug/pprof/goroutine?seconds=1');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toBe('attachment; filename="goroutine-delta"');
+  });
+});
+
 describe('pull endpoint headers', () => {
   test('index page lists every profile with Go descriptions', async () => {
     const res = await fetchRaw(server, '/debug/pprof/');
@@ -108,6 +167,13 @@ describe('pull endpoint headers', () => {
     expect(text.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(text.headers['content-disposition']).toBeUndefined();
     expect(text.body).toMatch(/^otelprof\.test\/http-errors profile: total 0\n/);
+  });
+
+  test('an empty seconds= is no delta request (Go tests FormValue("seconds") != "")', async () => {
+    const res = await fetchRaw(server, '/debug/pprof/otelprof.test/http-errors?seconds=&debug=1');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(res.body).toMatch(/^otelprof\.test\/http-errors profile: total 0\n/);
   });
 
   test('symbol with no addresses says symbols are available', async () => {

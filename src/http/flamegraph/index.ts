@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { decode } from '../../pprof';
 import { lookup, startCPUProfile, stopCPUProfile } from '../../profiles';
-import { BufferSink, clientGone, waitOrAbort } from '../collect';
+import { BufferSink, clientGone, exceedsSocketTimeout, waitOrAbort, WRITE_TIMEOUT_TEXT } from '../collect';
 import { intParam } from '../query';
 import { serveError } from '../serve-error';
 import { toFlameData } from './flame-data';
@@ -23,6 +23,7 @@ export async function serveFlameGraphData(res: ServerResponse, params: URLSearch
     let seconds = intParam(params, 'seconds');
     if (seconds <= 0) seconds = 5;
     if (seconds > maxSeconds) return serveError(res, 400, `profile duration exceeds server's maximum of ${maxSeconds} seconds`);
+    if (exceedsSocketTimeout(res, seconds)) return serveError(res, 400, WRITE_TIMEOUT_TEXT);
     try {
       await startCPUProfile(sink);
     } catch (err) {
