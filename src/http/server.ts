@@ -17,7 +17,11 @@ export interface PprofServer {
   readonly url: string;
   readonly port: number;
   readonly server: Server;
-  /** Stops accepting connections and closes idle ones. */
+  /**
+   * Stops accepting connections and closes every open one, as Go's `Server.Close`: a request in
+   * flight (a `profile?seconds=300`) ends at once and its CPU profile stops, so a shutdown never
+   * waits for it.
+   */
   close(): Promise<void>;
 }
 
@@ -51,7 +55,7 @@ export async function servePprof(options: ServePprofOptions = {}): Promise<Pprof
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeIdleConnections();
+        server.closeAllConnections();
       }),
   };
 }

@@ -4,13 +4,14 @@
  * bad options rejected with coded errors, and the pull endpoint started or reported.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, get } from 'node:http';
+import { PassThrough } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startProfiling, ProfilingAlreadyStartedError, InvalidArgumentError, Mutex, newProfile, setMutexProfileFraction } from '../../src';
+import { startProfiling, ProfilingAlreadyStartedError, InvalidArgumentError, Mutex, newProfile, setMutexProfileFraction, startCPUProfile, stopCPUProfile } from '../../src';
 import { decode } from '../../src/pprof';
-import { blockProfileRate } from '../../src/sampler';
+import { blockProfileRate, cpuSamplerState } from '../../src/sampler';
 import { goPprofOn } from '../support/go-pprof';
 import { startPyroscopeCollector } from '../support/pyroscope-collector';
 import { profileFiles } from '../register/support';
@@ -102,7 +103,7 @@ test('enabled: false starts nothing', async () => {
 });
 
 test.each([
-  [{ uploadIntervalMillis: -1 }, 'uploadIntervalMillis must be a positive integer (actual: -1)'],
+  [{ uploadIntervalMillis: -1 }, 'uploadIntervalMillis must be an integer from 1 to 2147483647 (actual: -1)'],
   [{ exporters: ['kafka'] }, 'exporters must be an array of'],
   [{ uploadIntervalMs: 5 }, 'unknown option "uploadIntervalMs"'],
   [{ pprofPort: 70000 }, 'pprofPort must be an integer from 0 to 65535 (actual: 70000)'],
@@ -150,4 +151,26 @@ test('the pull endpoint listens on the configured port, or reports the port take
   expect(q.stats.profiles).toBe(1);
   await q.shutdown();
   blocker.close();
+});
+
+test('shutdown does not wait for a CPU profile in flight on the pull endpoint: it ends it (SIGTERM grace periods are ~30 s)', async () => {
+  const p = startProfiling({ exporters: [], profileTypes: ['heap'], pprofPort: 0 });
+  const status = await p.pullEndpoint;
+  const url = status.state === 'listening' ? status.url : '';
+  const inFlight = new Promise<string>((resolve) => {
+    get(`${url}profile?seconds=300`, (res) => {
+      res.resume();
+      res.on('end', () => resolve('ended'));
+      res.on('error', () => resolve('cut'));
+    }).on('error', () => resolve('cut'));
+  });
+  // The profile has started once V8's CPU profiler is taken.
+  while (cpuSamplerState().windows === 0) await new Promise((r) => setImmediate(r));
+  await p.shutdown();
+  expect(await inFlight).toBe('cut');
+  // The request's CPU profile was stopped with it.
+  while (cpuSamplerState().windows > 0) await new Promise((r) => setImmediate(r));
+  const sink = new PassThrough();
+  startCPUProfile(sink);
+  stopCPUProfile();
 });
