@@ -70,7 +70,14 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, path: 
     res.end();
     return;
   }
-  let name = decodeURIComponent(path.slice(1));
+  let name = decodedName(path.slice(1));
+  if (name === undefined) {
+    // Go refuses a malformed escape (400); well-formed escapes that are not UTF-8 name no profile.
+    const bad = /%(?![0-9A-Fa-f]{2}).{0,2}/.exec(path)?.[0];
+    if (bad !== undefined) serveError(res, 400, `invalid URL escape ${JSON.stringify(bad)}`);
+    else serveError(res, 404, 'Unknown profile');
+    return;
+  }
   // pprof derives the symbol URL from the profile URL's directory, so a custom profile named
   // `pkg/path.name` makes it ask for `<prefix>/pkg/symbol`: answer that as /symbol too.
   if (name.endsWith('/symbol')) name = 'symbol';
@@ -107,6 +114,15 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, path: 
       return serveFlameGraphData(res, params, maxSeconds);
     default:
       return serveNamedProfile(req, res, name, params, maxSeconds);
+  }
+}
+
+/** The profile name of a path, or undefined when its `%` escapes do not decode. */
+function decodedName(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
   }
 }
 

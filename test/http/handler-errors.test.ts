@@ -45,6 +45,9 @@ const errorCases: Array<[string, string, number, string]> = [
   ['cpu above the bound', '/debug/pprof/profile?seconds=61', 400, "profile duration exceeds server's maximum of 60 seconds\n"],
   ['execution trace', '/debug/pprof/trace', 404, 'Unknown profile: Go execution traces have no Node counterpart; use /debug/pprof/profile\n'],
   ['outside the prefix', '/other', 404, '404 page not found\n'],
+  // A bad escape is the client's error (Go's server refuses the request line), not an internal one.
+  ['a malformed escape in the name', '/debug/pprof/%zz', 400, 'invalid URL escape "%zz"\n'],
+  ['an escape that is not UTF-8', '/debug/pprof/%ff', 404, 'Unknown profile\n'],
 ];
 
 describe('pull endpoint errors', () => {
