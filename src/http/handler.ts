@@ -34,8 +34,12 @@ const log = componentLogger('otelprof/http');
  * Throws InvalidArgumentError for bad options.
  */
 export function pprofHandler(options: PprofHandlerOptions = {}): PprofRequestHandler {
-  const prefix = (options.prefix ?? '/debug/pprof').replace(/\/+$/, '');
-  if (!prefix.startsWith('/')) throw new InvalidArgumentError(`prefix must start with "/" (actual: ${JSON.stringify(options.prefix)})`);
+  const rawPrefix: unknown = options.prefix ?? '/debug/pprof';
+  if (typeof rawPrefix !== 'string' || !rawPrefix.startsWith('/')) {
+    throw new InvalidArgumentError(`prefix must start with "/" (actual: ${JSON.stringify(options.prefix)})`);
+  }
+  // '' for '/': the routes at the root (`/heap`, `/profile`, the index at `/`).
+  const prefix = rawPrefix.replace(/\/+$/, '');
   const maxSeconds = options.maxProfileSeconds ?? 300;
   if (!Number.isSafeInteger(maxSeconds) || maxSeconds <= 0) {
     throw new InvalidArgumentError(`maxProfileSeconds must be a positive integer (actual: ${String(options.maxProfileSeconds)})`);

@@ -200,8 +200,21 @@ describe('options', () => {
     [{ maxProfileSeconds: 0 }, 'maxProfileSeconds must be a positive integer (actual: 0)'],
     [{ token: '' }, 'token must be a non-empty string when set'],
     [{ prefix: 'debug' }, 'prefix must start with "/" (actual: "debug")'],
+    [{ prefix: 5 }, 'prefix must start with "/" (actual: 5)'],
   ])('%j is rejected', async (opts, message) => {
-    await expect(servePprof(opts)).rejects.toMatchObject({ code: 'PPROF_ERR_INVALID_ARG', message });
+    await expect(servePprof(opts as never)).rejects.toMatchObject({ code: 'PPROF_ERR_INVALID_ARG', message });
+  });
+
+  test('prefix "/" serves the routes at the root', async () => {
+    const s = await servePprof({ port: 0, prefix: '/' });
+    expect(s.url).toBe(`http://127.0.0.1:${s.port}/`);
+    const index = await fetchRaw(s, '/');
+    const heap = await fetchRaw(s, '/heap?debug=1');
+    await s.close();
+    expect(index.status).toBe(200);
+    expect(index.body).toContain('<title>/debug/pprof/</title>');
+    expect(heap.status).toBe(200);
+    expect(heap.body).toMatch(/^heap profile: /);
   });
 
   test('binds 127.0.0.1 by default', async () => {
