@@ -26,9 +26,11 @@ Exit code: the command's own (128 + signal number if it was killed); 2 for a bad
 
 /** Runs the command; resolves with its exit code. Throws UsageError for a bad command line. */
 export async function runCommand(argv: readonly string[]): Promise<number | string> {
-  // Everything from the first non-option word on belongs to the command, with or without `--`.
-  const split = argv.indexOf('--');
+  // Everything from the first non-option word on belongs to the command, with or without `--`;
+  // a `--` after that word is the command's own (`otelprof run node app.js -- --port 3000`).
   const firstWord = argv.findIndex((a) => !a.startsWith('-'));
+  const dashes = argv.indexOf('--');
+  const split = dashes >= 0 && (firstWord < 0 || dashes < firstWord) ? dashes : -1;
   const end = split >= 0 ? split : firstWord >= 0 ? firstWord : argv.length;
   const args = parseArgs('run', argv.slice(0, end), {});
   if (args.flags.help) return RUN_HELP;

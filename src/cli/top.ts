@@ -89,7 +89,8 @@ export function topFunctions(profile: Profile, sampleType?: string): TopReport {
   for (const s of profile.samples) {
     const v = s.values[index] ?? 0;
     if (v === 0) continue;
-    total += v;
+    // As pprof: the total is of absolute values, so a diff (`-base`) profile's percentages add up.
+    total += Math.abs(v);
     const seen = new Set<string>();
     s.locationIds.forEach((id, depth) => {
       const names = locNames.get(id) ?? ['(unknown)'];
@@ -103,7 +104,8 @@ export function topFunctions(profile: Profile, sampleType?: string): TopReport {
     });
   }
   const rows = [...cum.keys()].map((name) => ({ name, flat: flat.get(name) ?? 0, cum: cum.get(name) ?? 0 }));
-  rows.sort((a, b) => b.flat - a.flat || b.cum - a.cum || (a.name < b.name ? -1 : 1));
+  // pprof's FlatNameOrder: flat, then name (not cum), then cum, so ties list as `go tool pprof -top` does.
+  rows.sort((a, b) => Math.abs(b.flat) - Math.abs(a.flat) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || Math.abs(b.cum) - Math.abs(a.cum));
   const t = profile.sampleTypes[index];
   return { sampleType: t?.type ?? '', unit: t?.unit ?? '', total, rows };
 }
@@ -136,7 +138,7 @@ export function formatValue(v: number, unit: string): string {
 
 /** Renders a report as a `go tool pprof -top`-like table. */
 export function renderTop(report: TopReport, limit = 20): string {
-  const pct = (v: number): string => (report.total === 0 ? '0.00%' : `${((100 * v) / report.total).toFixed(2)}%`);
+  const pct = (v: number): string => (report.total === 0 ? '0.00%' : `${Math.abs((100 * v) / report.total).toFixed(2)}%`);
   const lines = [`Showing top ${Math.min(limit, report.rows.length)} of ${report.rows.length} functions by ${report.sampleType}/${report.unit}, total ${formatValue(report.total, report.unit)}`];
   lines.push(`${'flat'.padStart(10)} ${'flat%'.padStart(7)} ${'cum'.padStart(10)} ${'cum%'.padStart(7)}  function`);
   for (const r of report.rows.slice(0, limit)) {

@@ -11,7 +11,7 @@ import { topFunctions } from '../../src/cli/top';
 import { decode, merge } from '../../src/pprof';
 import { startPyroscopeCollector, type PyroscopeCollector } from '../support/pyroscope-collector';
 import { KEEP_HEAP_SAMPLES } from '../register/support';
-import { cleanEnv, ensureBuilt, eventually, otelprof, repoRoot, startOtelprof } from './support';
+import { cleanEnv, ensureBuilt, eventually, otelprof, repoRoot, run, startOtelprof } from './support';
 
 const HOT = 'runChildHotFunction';
 let dir: string;
@@ -103,6 +103,17 @@ test('a SIGTERM sent to otelprof run reaches the app, which writes its last wind
     }
   };
   expect(await eventually(() => !alive(), 10_000)).toBe(true);
+});
+
+test('without a leading --, the command\'s own options and its own -- reach it exactly as typed', async () => {
+  writeFileSync(join(dir, 'argv.cjs'), 'console.log(JSON.stringify(process.argv.slice(2)));\n');
+  const command = [process.execPath, '--no-warnings', 'argv.cjs', '--', '--port', '3000', 'a b', '', '"q"'];
+  const env = cleanEnv({ OTELPROF_EXPORTERS: 'none' });
+  const direct = await run(command[0], command.slice(1), dir, env, 30_000);
+  const res = await otelprof(['run', ...command], { cwd: dir, env });
+  expect(res.stderr).toBe('');
+  expect(res.code).toBe(0);
+  expect(res.stdout).toBe(direct.stdout);
 });
 
 test('an app killed by a signal: otelprof run exits 128 + its number', async () => {

@@ -12,7 +12,7 @@ import { decode, encode, ProfileBuilder, writeContentionText, writeCountText, wr
 import { startCPUProfile, stopCPUProfile } from '../../src/profiles';
 import { namedBurner } from '../sampler/helpers';
 import { runGoPprof } from '../support/go-pprof';
-import { ensureBuilt, otelprof, topRows, topTotal } from './support';
+import { ensureBuilt, goTopRows, otelprof, topRows, topTotal } from './support';
 
 let dir: string;
 let cpuFile: string;
@@ -84,6 +84,53 @@ describe('a CPU profile written by otelprof', () => {
     const [ours, go] = [await top([cpuFile]), await top([goFile])];
     expect(topRows(go)[0].name).toBe('cliTopBurner');
     expect(topTotal(go)).toEqual(topTotal(ours));
+  });
+});
+
+describe('row order', () => {
+  test('functions with equal flat values are listed in the order go tool pprof -top lists them', async () => {
+    const b = new ProfileBuilder({ sampleTypes: [{ type: 'samples', unit: 'count' }, { type: 'cpu', unit: 'nanoseconds' }] });
+    // Callers with no flat value of their own (a common sight): their cum values differ and
+    // their names sort the other way round.
+    b.addSample([frame('chargeCard', 10), frame('zipInvoice', 20), frame('main', 1)], [5, 50_000_000]);
+    b.addSample([frame('sendMail', 11), frame('applyCoupon', 21), frame('main', 1)], [5, 50_000_000]);
+    b.addSample([frame('logLine', 12), frame('applyCoupon', 22), frame('main', 1)], [1, 10_000_000]);
+    const file = join(dir, 'ties.pb');
+    writeFileSync(file, encode(b.build()));
+    const go = await runGoPprof(['-top', '-nodefraction=0', file]);
+    expect(go.code).toBe(0);
+    expect(topRows(await top([file])).map((r) => r.name)).toEqual(goTopRows(go.stdout));
+  });
+});
+
+describe('a difference of two profiles (go tool pprof -proto -base), with negative values', () => {
+  /** Name, flat% and cum% of each row of a top table (Go's has a sum% column too). */
+  const percents = (stdout: string, header: RegExp, goSum: boolean): Array<[string, number, number]> => {
+    const lines = stdout.split('\n');
+    return lines.slice(lines.findIndex((l) => header.test(l)) + 1).filter((l) => l.trim() !== '').map((l) => {
+      const parts = l.trim().split(/\s+/);
+      const [flatPct, cumPct] = goSum ? [parts[1], parts[4]] : [parts[1], parts[3]];
+      return [parts.slice(goSum ? 5 : 4).join(' '), parseFloat(flatPct), parseFloat(cumPct)];
+    });
+  };
+
+  test('percentages are of the total of absolute values, as go tool pprof -top shows them', async () => {
+    const heap = (cache: number, catalog: number): string => {
+      const b = new ProfileBuilder({ sampleTypes: [{ type: 'inuse_objects', unit: 'count' }, { type: 'inuse_space', unit: 'bytes' }] });
+      b.addSample([frame('cacheImage', 10), frame('main', 1)], [cache, cache * 1024]);
+      b.addSample([frame('buildCatalog', 11), frame('main', 1)], [catalog, catalog * 1024]);
+      const file = join(dir, `heap-${cache}-${catalog}.pb`);
+      writeFileSync(file, encode(b.build()));
+      return file;
+    };
+    const diff = join(dir, 'heap-diff.pb.gz');
+    const made = await runGoPprof(['-proto', '-output', diff, '-base', heap(100, 50), heap(400, 20)]);
+    expect(made.code).toBe(0);
+    const go = await runGoPprof(['-top', '-nodefraction=0', diff]);
+    expect(go.code).toBe(0);
+    const ours = percents(await top([diff]), /^\s*flat\s+flat%\s+cum\s+cum%/, false);
+    expect(ours.map(([name]) => name)).toEqual(['cacheImage', 'buildCatalog', 'main']);
+    expect(ours).toEqual(percents(go.stdout, /^\s*flat\s+flat%\s+sum%/, true));
   });
 });
 
