@@ -17,10 +17,25 @@ comment lines, so no binary is needed).
 Options:
   --sample-type <name>    which sample type to rank by (default: the profile's default, e.g. cpu)
   --nodecount <n>         how many functions to show (default 20)
-  --timeout <seconds>     give up fetching a URL after this long (default 120)
+  --timeout <seconds>     give up fetching a URL after this long (default 120, or 1.5 x the
+                          URL's seconds= when longer, as go tool pprof)
   -h, --help              show this help
 
 Exit codes: 0 ok, 1 the profile could not be read or fetched, 2 bad command line.`;
+
+/** A Node timer's limit (2^31 - 1 ms): a longer one would fire at once. */
+const MAX_TIMEOUT_SECONDS = 2_147_483;
+
+/**
+ * The fetch timeout without --timeout: 120 s, or, for a URL asking for `seconds=N` of profile,
+ * 1.5 x N when that is longer (go tool pprof's `duration + duration/2`), so a long CPU profile is
+ * not given up on before the server can answer.
+ */
+export function defaultTimeoutSeconds(source: string): number {
+  const seconds = isUrl(source) && URL.canParse(source) ? Number(new URL(source).searchParams.get('seconds')) : 0;
+  const wanted = Number.isSafeInteger(seconds) && seconds > 0 ? Math.ceil(seconds * 1.5) : 0;
+  return Math.min(MAX_TIMEOUT_SECONDS, Math.max(120, wanted));
+}
 
 /** Runs the command; resolves with the text to print. Throws UsageError / CommandError. */
 export async function topCommand(argv: readonly string[]): Promise<string> {
@@ -31,8 +46,10 @@ export async function topCommand(argv: readonly string[]): Promise<string> {
   }
   const source = args.positional[0];
   if (isUrl(source) && !URL.canParse(source)) throw new UsageError(`otelprof top: not a valid URL: ${JSON.stringify(source)}`);
-  const timeoutSeconds = (args.flags.timeout as number | undefined) ?? 120;
-  if (timeoutSeconds < 1) throw new UsageError(`otelprof top: --timeout must be at least 1 second (actual: ${timeoutSeconds})`);
+  const timeoutSeconds = (args.flags.timeout as number | undefined) ?? defaultTimeoutSeconds(source);
+  if (timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(`otelprof top: --timeout must be from 1 to ${MAX_TIMEOUT_SECONDS} seconds (actual: ${timeoutSeconds})`);
+  }
   const nodeCount = (args.flags.nodecount as number | undefined) ?? 20;
   if (nodeCount < 1) throw new UsageError(`otelprof top: --nodecount must be at least 1 (actual: ${nodeCount})`);
   const profile = await withProgress(`reading ${source}`, readProfileSource(source, timeoutSeconds * 1000));

@@ -8,6 +8,7 @@ import { servePprof, type PprofServer } from '../../src/http';
 import { namedBurner } from '../sampler/helpers';
 import { startBurnLoop, type BurnLoop } from '../support/burn-loop';
 import { ensureBuilt, otelprof, stderrLines, topRows, topTotal } from './support';
+import { defaultTimeoutSeconds } from '../../src/cli/top-command';
 
 let server: PprofServer;
 let burner: BurnLoop;
@@ -65,4 +66,11 @@ test('a URL slower than --timeout gives up with a message naming the limit', asy
   const res = await otelprof(['top', '--timeout', '1', `${server.url}profile?seconds=5`]);
   expect(res.code).toBe(1);
   expect(stderrLines(res).pop()).toBe(`otelprof top: cannot fetch ${server.url}profile?seconds=5: no answer within 1s (--timeout)`);
+});
+
+test('without --timeout, a long profile URL is waited for 1.5 x its seconds (go tool pprof: duration + duration/2)', () => {
+  expect(defaultTimeoutSeconds('http://h:6060/debug/pprof/profile?seconds=150')).toBe(225);
+  expect(defaultTimeoutSeconds('http://h:6060/debug/pprof/profile?seconds=5')).toBe(120);
+  expect(defaultTimeoutSeconds('http://h:6060/debug/pprof/heap')).toBe(120);
+  expect(defaultTimeoutSeconds('profile.pb.gz')).toBe(120);
 });

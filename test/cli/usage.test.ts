@@ -84,7 +84,9 @@ describe('bad command lines exit 2 with one message naming the value, then a poi
     [['top', '--nodecount=-3', P], 'otelprof top: --nodecount must be a non-negative integer (actual: "-3")', 'otelprof top'],
     [['top', '--nodecount', '0', P], 'otelprof top: --nodecount must be at least 1 (actual: 0)', 'otelprof top'],
     [['top', P, '--nodecount'], 'otelprof top: --nodecount needs a value', 'otelprof top'],
-    [['top', '--timeout', '0', P], 'otelprof top: --timeout must be at least 1 second (actual: 0)', 'otelprof top'],
+    [['top', '--timeout', '0', P], 'otelprof top: --timeout must be from 1 to 2147483 seconds (actual: 0)', 'otelprof top'],
+    // Past a Node timer's 2^31 - 1 ms the fetch would give up at once.
+    [['top', '--timeout', '2147484', P], 'otelprof top: --timeout must be from 1 to 2147483 seconds (actual: 2147484)', 'otelprof top'],
     [['top', '--timeout', '1.5', P], 'otelprof top: --timeout must be a non-negative integer (actual: "1.5")', 'otelprof top'],
     [['top', '--sample-type', 'alloc_space', P], 'otelprof top: --sample-type "alloc_space" is not in <profile> (it has: samples, cpu)', 'otelprof top'],
     [['top', 'http://[::1/debug/pprof/heap'], 'otelprof top: not a valid URL: "http://[::1/debug/pprof/heap"', 'otelprof top'],
