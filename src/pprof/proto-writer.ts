@@ -11,6 +11,12 @@
 import { fieldKey } from './wire-tags';
 
 const TWO_32 = 4294967296;
+/**
+ * Numbers at or above 2^64 are written as 2^64-1: the largest uint64 (pprof's "no limit" mapping
+ * end) reads back as the double 2^64, which wrapping to 64 bits would turn into 0.
+ */
+const TWO_64 = 18446744073709551616;
+const MAX_UINT64 = (1n << 64n) - 1n;
 
 export class ProtoWriter {
   private _buf: Buffer;
@@ -37,7 +43,7 @@ export class ProtoWriter {
   /**
    * A 64-bit varint (int64/uint64 fields) of a number, truncated to an integer: non-negative
    * values up to 2^53 directly, negative ones as their 64-bit two's complement (ten bytes), as
-   * protobuf wants; NaN and infinities as 0.
+   * protobuf wants; 2^64 and above as 2^64-1; NaN and infinities as 0.
    */
   int64(v: number): this {
     if (v >= 0 && v < TWO_32 && v >>> 0 === v) return this.uint32(v);
@@ -55,7 +61,7 @@ export class ProtoWriter {
       this._pos = p;
       return this;
     }
-    return this.bigint(BigInt(v));
+    return this.bigint(v >= TWO_64 ? MAX_UINT64 : BigInt(v));
   }
 
   /** A 64-bit varint of a bigint (wrapped to 64 bits, two's complement for negatives). */
@@ -179,6 +185,7 @@ function int64Size(v: number): number {
   if (!Number.isFinite(v)) return 1;
   v = Math.trunc(v);
   if (v < 0) return 10;
+  if (v >= TWO_64) return 10;
   if (v > Number.MAX_SAFE_INTEGER) return bigintSize(BigInt(v));
   let n = 1;
   while (v > 127) {

@@ -50,7 +50,21 @@ export function labelString(labels: readonly Label[]): string {
   return `{${pairs.join(', ')}}`;
 }
 
-/** Byte-wise order like Go's string comparison (code point order; equal to UTF-16 order for BMP text). */
+/**
+ * Go's string order (UTF-8 bytes, i.e. code points). JS `<` compares UTF-16 units, which puts
+ * U+10000 and above (surrogates D800-DFFF) before U+E000-U+FFFF; only those units are re-ranked.
+ */
 export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  if (unit >= 0xe000) return unit - 0x800;
+  return unit >= 0xd800 ? unit + 0x2000 : unit;
 }

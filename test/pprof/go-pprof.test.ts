@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ProfileBuilder, decode, encodeGzip, writeCountText, type StackFrame } from '../../src/pprof';
+import { ProfileBuilder, decode, encode, encodeGzip, writeCountText, type StackFrame } from '../../src/pprof';
 import { goPprofOn, runGoPprof, writeTempFile } from '../support/go-pprof';
 import { parseRaw } from './go-raw';
 
@@ -81,5 +81,17 @@ describe('go tool pprof reads encoded profiles', () => {
     const p = decode(readFileSync(output));
     expect(p.sampleTypes).toEqual([{ type: 'goroutine', unit: 'count' }]);
     expect(p.samples.map((s) => [s.values, s.locationIds.length])).toEqual([[[7], 2]]);
+  });
+
+  it("a Go-written profile keeps its mappings through our decode and encode (pprof's fake mapping ends at 2^64-1)", async () => {
+    const b = new ProfileBuilder({ sampleTypes: [{ type: 'goroutine', unit: 'count' }] });
+    b.addSample([fr('wait', '/srv/w.js', 2)], [1]);
+    const input = writeTempFile(writeCountText(b.build(), 'goroutine'), 'goroutine.txt');
+    const output = join(dirname(input), 'out.pb.gz');
+    expect((await runGoPprof(['-proto', `-output=${output}`, input])).code).toBe(0);
+    const mappings = (out: string): string => out.slice(out.indexOf('\nMappings\n'));
+    const fromGo = mappings(await goPprofOn(readFileSync(output), ['-raw']));
+    expect(fromGo).toContain('0xffffffffffffffff');
+    expect(mappings(await goPprofOn(encode(decode(readFileSync(output))), ['-raw']))).toBe(fromGo);
   });
 });

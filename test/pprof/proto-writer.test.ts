@@ -73,7 +73,7 @@ test('nested messages get the right length prefixes (1 to 3 bytes), empty ones i
   expect(Buffer.from(ours.finish())).toEqual(Buffer.from(ref.finish()));
 });
 
-test('packed arrays size every kind of value exactly: fractions truncate, NaN is 0, huge and negative values take ten bytes or fewer', () => {
+test('packed arrays size every kind of value exactly: fractions truncate, NaN is 0, 2^64 and above saturate, huge and negative values take ten bytes or fewer', () => {
   const values = [0, 127.9, 128, 2 ** 32 + 0.5, 2 ** 60, -3, -0.5, Number.NaN, Number.POSITIVE_INFINITY, 1e300];
   const ours = new ProtoWriter(1);
   ours.key(2, 2).packed(values);
@@ -81,7 +81,8 @@ test('packed arrays size every kind of value exactly: fractions truncate, NaN is
   ref.uint32((2 << 3) | 2).fork();
   for (const v of values) {
     const t = Number.isFinite(v) ? Math.trunc(v) : 0;
-    ref.int64(Math.abs(t) > Number.MAX_SAFE_INTEGER ? Long.fromString(BigInt.asIntN(64, BigInt(t)).toString()) : Long.fromNumber(t));
+    if (t >= 2 ** 64) ref.int64(Long.fromString('-1')); // all 64 bits set: the largest uint64
+    else ref.int64(Math.abs(t) > Number.MAX_SAFE_INTEGER ? Long.fromString(BigInt.asIntN(64, BigInt(t)).toString()) : Long.fromNumber(t));
   }
   ref.ldelim();
   expect(Buffer.from(ours.finish())).toEqual(Buffer.from(ref.finish()));
