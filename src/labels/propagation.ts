@@ -25,7 +25,7 @@ import type { Context } from '@opentelemetry/api';
 import { InvalidArgumentError } from '../errors';
 import { otelApi } from '../otel-api';
 import { hasLabelListeners, markLabelsUsed, notifyLabelsChanged } from './change-listeners';
-import { LABELS_CONTEXT_KEY, labelsOf } from './context';
+import { checkContext, LABELS_CONTEXT_KEY, labelsOf } from './context';
 import { LabelSet } from './label-set';
 
 interface Installed {
@@ -113,9 +113,7 @@ function enterScope<T>(fn: (ctx: Context) => T, ctx: Context): T {
  * @throws InvalidArgumentError (`PPROF_ERR_INVALID_ARG`) if `ctx` is not an OTel `Context`.
  */
 export function setContextLabels(ctx: Context): void {
-  if (typeof ctx !== 'object' || ctx === null || typeof (ctx as Context).getValue !== 'function') {
-    throw new InvalidArgumentError('setContextLabels: ctx must be an OpenTelemetry Context');
-  }
+  checkContext(ctx, 'setContextLabels');
   markLabelsUsed();
   const installed: Installed = { labels: labelsOf(ctx), shadow: labelsOf(otelApi().context.active()) };
   (storage(true) as AsyncLocalStorage<Installed>).enterWith(installed);

@@ -8,10 +8,12 @@
  *    Only entering a context (`context.with`) costs anything.
  *  - `global`: no AsyncContextFrame (Node 20, 22 without the flag). The native sampler reads one
  *    global slot, so an async-hooks bridge refreshes it before every callback or continuation.
- *    There is no `after` hook: the next callback sets its own context anyway, and between
- *    callbacks the loop is idle (samples the profile builders strip of context) or in native
- *    work the last callback left. Measured: the `after` hook (a native slot write per callback,
- *    and a promise hook for every continuation) was a sixth of the bridge's cost.
+ *    The `after` hook writes only when a nested callback returns to the one that called it
+ *    (`AsyncResource.runInAsyncScope`, a nested MakeCallback): the next top-level callback sets
+ *    its own context anyway, and between callbacks the loop is idle (samples the profile builders
+ *    strip of context) or in native work the last callback left. Measured: an `after` hook that
+ *    wrote the slot after every callback was a sixth of the bridge's cost; this one is within
+ *    noise (`bench/label-bridge.js`, Node 20).
  *  - `log`: the inspector backend, which has no per-sample slot at all. The same hooks append each
  *    change to a ring of (monotonic time, context) transitions; samples are joined to it by time
  *    when a window is collected.
@@ -40,6 +42,9 @@ export interface BridgeSink {
 
 type WithFn = ContextManager['with'];
 
+/** Deepest callback nesting the `after` hook tracks (real stacks stay far below it). */
+const MAX_NESTED_CALLBACKS = 10_000;
+
 /** Keeps one backend's notion of the current sample context right (see the file comment). */
 export class ContextBridge {
   readonly mode: BridgeMode;
@@ -57,6 +62,11 @@ export class ContextBridge {
   private readonly _holders = new WeakMap<object, WeakRef<object>>();
   private _originMicros = 0;
   private _installed = false;
+  /** Counts in-place changes (`refresh`), so a `with` scope knows whether to re-read on exit. */
+  private _refreshes = 0;
+  /** Callbacks entered (hooks) and not yet left, and the contexts of the nested ones' callers. */
+  private _depth = 0;
+  private readonly _outer: Array<object | undefined> = [];
 
   constructor(mode: BridgeMode, sink: BridgeSink) {
     this.mode = mode;
@@ -74,8 +84,11 @@ export class ContextBridge {
     this._originMicros = Number(process.hrtime.bigint()) / 1000 - performance.now() * 1000;
     this.rewrap();
     if (this.mode !== 'frame' && this._hook === undefined) {
+      this._depth = 0;
+      this._outer.length = 0;
       this._hook = createHook({
-        before: () => this.set(resolveSampleContext(otelApi().context.active())),
+        before: () => this._before(),
+        after: () => this._after(),
       });
       this._hook.enable();
     }
@@ -91,6 +104,26 @@ export class ContextBridge {
     this.set(undefined);
   }
 
+  private _before(): void {
+    // A callback entered while another runs returns to it: keep the caller's context for `after`.
+    if (this._depth++ > 0) {
+      // Nesting this deep means before/after lost their pairing: start over rather than grow.
+      if (this._outer.length >= MAX_NESTED_CALLBACKS) {
+        this._outer.length = 0;
+        this._depth = 1;
+      } else {
+        this._outer.push(this._current);
+      }
+    }
+    this.set(resolveSampleContext(otelApi().context.active()));
+  }
+
+  private _after(): void {
+    // Depth 0: the callback that enabled the hook, entered unseen; nothing to put back.
+    if (this._depth === 0) return;
+    if (--this._depth > 0) this.set(this._outer.pop());
+  }
+
   /**
    * Re-reads the sample context of the running code. Call after changing labels in place
    * (`setContextLabels`): in `frame` mode it enters the new value for the current async context.
@@ -99,6 +132,7 @@ export class ContextBridge {
     // While the global manager's `with` is wrapped, every context entry already passes through
     // `_enter`: a refresh for a `runWithLabels` scope would redo that work.
     if (onlyIfUnwrapped && this._manager !== undefined && currentContextManager() === this._manager) return;
+    this._refreshes++;
     const v = resolveSampleContext(otelApi().context.active());
     if (this.mode === 'frame') {
       const store = this._sink.store;
@@ -127,19 +161,28 @@ export class ContextBridge {
     this._origWith = orig;
   }
 
-  /** Runs `fn` with the sample context of the (already entered) active context. */
+  /**
+   * Runs `fn` with the sample context of the (already entered) active context. On exit the
+   * caller's context comes back, unless `fn` changed labels in place (`setContextLabels`): those
+   * outlive the `with` scope, so the caller's context is read afresh.
+   */
   private _enter(fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[]): unknown {
     const v = resolveSampleContext(otelApi().context.active());
+    const refreshes = this._refreshes;
     if (this.mode === 'frame') {
       const store = this._sink.store as AsyncLocalStorage<unknown>;
-      return store.run(v === undefined ? undefined : this._holderOf(v), Reflect.apply, fn, self, args);
+      try {
+        return store.run(v === undefined ? undefined : this._holderOf(v), Reflect.apply, fn, self, args);
+      } finally {
+        if (this._refreshes !== refreshes) this.refresh();
+      }
     }
     const prev = this._current;
     this.set(v);
     try {
       return Reflect.apply(fn, self, args);
     } finally {
-      this.set(prev);
+      this.set(this._refreshes === refreshes ? prev : resolveSampleContext(otelApi().context.active()));
     }
   }
 

@@ -50,6 +50,15 @@ describe('labels in an OpenTelemetry Context', () => {
     expect(calls).toBe(0);
   });
 
+  test.each<[string, () => unknown, string]>([
+    ['withLabels with undefined', () => withLabels(undefined as never, labels('a', '1')), 'withLabels: ctx must be an OpenTelemetry Context'],
+    ['label given a LabelSet for ctx', () => label(labels('a', '1') as never, 'a'), 'label: ctx must be an OpenTelemetry Context'],
+    ['forLabels with a plain object', () => forLabels({} as never, () => true), 'forLabels: ctx must be an OpenTelemetry Context'],
+    ['forLabels without fn', () => forLabels(withLabels(ROOT_CONTEXT, labels('a', '1')), undefined as never), 'forLabels: fn must be a function'],
+  ])('%s throws PPROF_ERR_INVALID_ARG naming the argument', (_what, call, message) => {
+    expect(call).toThrow(expect.objectContaining({ code: 'PPROF_ERR_INVALID_ARG', message }));
+  });
+
   test('withLabels rejects a set that is not a LabelSet', () => {
     expect(() => withLabels(ROOT_CONTEXT, { a: '1' } as never)).toThrow(expect.objectContaining({
       code: 'PPROF_ERR_INVALID_ARG', message: 'withLabels: set must be a LabelSet built with labels(k, v, ...)',
