@@ -21,8 +21,15 @@ const closeFile = promisify(close);
 const readFile = promisify(readFileCb);
 
 const MAX_FILES = 512;
-// null: the file has no usable map (do not look again).
-const consumers = new Map<string, SourceMapConsumer | null>();
+
+/** A file's parsed map and the directory its relative sources are resolved against (the map's own). */
+interface LoadedMap {
+  readonly consumer: SourceMapConsumer;
+  readonly dir: string;
+}
+
+// null: the file has no usable map (do not look again). In order of last use, oldest first.
+const consumers = new Map<string, LoadedMap | null>();
 const loading = new Map<string, Promise<void>>();
 const mapped = new WeakMap<StackFrame, StackFrame>();
 
@@ -33,8 +40,10 @@ const mapped = new WeakMap<StackFrame, StackFrame>();
  * profile build, where the first lookup would parse the whole map).
  */
 export async function prepareSourceMaps(files: Iterable<string>): Promise<void> {
-  for (const f of files) {
-    if (!isMappable(f) || consumers.has(f)) continue;
+  const wanted = new Set([...files].filter(isMappable));
+  makeRoomFor(wanted);
+  for (const f of wanted) {
+    if (consumers.has(f)) continue;
     let p = loading.get(f);
     if (p === undefined) {
       p = load(f).finally(() => loading.delete(f));
@@ -50,12 +59,14 @@ export function mapFrame(frame: StackFrame): StackFrame {
   const hit = mapped.get(frame);
   if (hit !== undefined) return hit;
   const c = consumers.get(frame.fileName);
+  // Not loaded (yet, or any more): not remembered, so the frame maps once its map is loaded.
+  if (c === undefined && isMappable(frame.fileName)) return frame;
   let out = frame;
   if (c && frame.line > 0) {
     // source-map lines are 1-based and columns 0-based.
-    const pos = c.originalPositionFor({ line: frame.line, column: Math.max(0, frame.column - 1) });
+    const pos = c.consumer.originalPositionFor({ line: frame.line, column: Math.max(0, frame.column - 1) });
     if (pos.source !== null && pos.line !== null) {
-      const file = sourcePath(frame.fileName, pos.source);
+      const file = sourcePath(c.dir, pos.source);
       out = Object.freeze({ functionName: frame.functionName, fileName: file, line: pos.line, column: (pos.column ?? -1) + 1 });
     }
   }
@@ -68,7 +79,30 @@ export function isMappable(file: string): boolean {
   return file !== '' && !file.startsWith('node:') && !file.includes('/node_modules/') && /\.[cm]?js$/.test(file);
 }
 
-function sourcePath(generated: string, source: string): string {
+/**
+ * Makes room for the maps of `wanted` (one profile's files): they become the most recently used,
+ * and only other files' maps are dropped, oldest first, so none of this profile's maps is dropped
+ * before its frames are mapped. The cache holds the larger of MAX_FILES and one profile's files.
+ */
+function makeRoomFor(wanted: ReadonlySet<string>): void {
+  let missing = 0;
+  for (const f of wanted) {
+    const c = consumers.get(f);
+    if (c === undefined) {
+      missing++;
+    } else {
+      consumers.delete(f);
+      consumers.set(f, c);
+    }
+  }
+  for (const [f, c] of consumers) {
+    if (consumers.size + missing <= MAX_FILES || wanted.has(f)) break;
+    c?.consumer.destroy();
+    consumers.delete(f);
+  }
+}
+
+function sourcePath(dir: string, source: string): string {
   if (source.startsWith('file://')) {
     try {
       return fileURLToPath(source);
@@ -77,41 +111,52 @@ function sourcePath(generated: string, source: string): string {
       return source;
     }
   }
-  if (isAbsolute(source) || /^[a-z]+:/i.test(source)) return source;
-  return resolvePath(dirname(generated), source);
+  if (!isAbsolute(source) && /^[a-z]+:/i.test(source)) return source;
+  // source-map returns sources as URLs (`my%20file.ts`, `caf%C3%A9.ts`): the file is the decoded path.
+  return resolvePath(dir, decodedPath(source));
+}
+
+/** Percent-decodes a source path; a `%` that starts no escape (`100%.ts`) is kept as written. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 /** How much of a file's end is read to find its `sourceMappingURL` comment. */
 const TAIL_BYTES = 64 * 1024;
 
 async function load(file: string): Promise<void> {
-  let consumer: SourceMapConsumer | null = null;
+  let loaded: LoadedMap | null = null;
   try {
     const url = await sourceMappingUrl(file);
     if (url !== undefined) {
       let raw: string;
+      // The spec resolves relative sources against the map's URL: the .js file's for a data: URL.
+      let dir = dirname(file);
       if (url.startsWith('data:')) {
         const comma = url.indexOf(',');
         const meta = url.slice(0, comma);
         const body = url.slice(comma + 1);
         raw = meta.endsWith(';base64') ? Buffer.from(body, 'base64').toString('utf8') : decodeURIComponent(body);
       } else {
-        raw = await readFile(resolvePath(dirname(file), decodeURIComponent(url)), 'utf8');
+        const mapFile = resolvePath(dirname(file), decodeURIComponent(url));
+        raw = await readFile(mapFile, 'utf8');
+        dir = dirname(mapFile);
       }
-      consumer = await new (sourceMap().SourceMapConsumer)(JSON.parse(raw));
+      const consumer = await new (sourceMap().SourceMapConsumer)(JSON.parse(raw));
+      loaded = { consumer, dir };
       // source-map parses the mappings at the first lookup; do it here, in this file's own turn.
       consumer.originalPositionFor({ line: 1, column: 0 });
     }
   } catch {
     // No map, unreadable file or bad map: the frame keeps its generated position.
-    consumer = null;
+    loaded?.consumer.destroy();
+    loaded = null;
   }
-  if (consumers.size >= MAX_FILES) {
-    const [oldest, c] = consumers.entries().next().value as [string, SourceMapConsumer | null];
-    c?.destroy();
-    consumers.delete(oldest);
-  }
-  consumers.set(file, consumer);
+  consumers.set(file, loaded);
 }
 
 /**
@@ -132,7 +177,10 @@ async function sourceMappingUrl(file: string): Promise<string | undefined> {
   } finally {
     await closeFile(fd);
   }
-  return /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/m.exec(tail)?.[1];
+  // The last comment is the file's (the spec's rule): code may write such lines of its own.
+  let url: string | undefined;
+  for (const m of tail.matchAll(/\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/gm)) url = m[1];
+  return url;
 }
 
 /**

@@ -3,9 +3,10 @@
  * the original .ts file and line in CPU profiles, on both backends.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import type { StackFrame } from '../../src/pprof/model';
 import { startCPUProfile, stopCPUProfile } from '../../src';
 import { goPprofOn } from '../support/go-pprof';
 import { decodeIndependent, sink } from './helpers';
@@ -124,4 +125,87 @@ test('a map source that is not a local file URL is kept as written; a malformed 
   expect(mapped).toMatchObject({ fileName: 'file://build-host/src/remote.ts', line: 1 });
   expect(internFrame('vmScript', 'file:///tmp/100%zz.js', 3, 1).fileName).toBe('/tmp/100%zz.js');
   expect(internFrame('local', 'file:///tmp/a%20b.js', 3, 1).fileName).toBe('/tmp/a b.js');
+});
+
+/** Compiles `files` (name -> TypeScript text) in one `tsc` run with `flags`; returns the source and output directories. */
+function compileMany(files: ReadonlyMap<string, string>, flags: string[]): { src: string; out: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'otelprof-srcmap-many-'));
+  const src = join(dir, 'src');
+  mkdirSync(src);
+  for (const [name, text] of files) writeFileSync(join(src, name), text);
+  writeFileSync(join(dir, 'mini-lib.d.ts'), MINI_LIB);
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), ...flags, '--noLib', '--target', 'ES2022', '--module', 'commonjs',
+    '--outDir', join(dir, 'out'), '--rootDir', src, ...[...files.keys()].map((n) => join(src, n)), join(dir, 'mini-lib.d.ts')], { stdio: 'pipe', cwd: dir });
+  return { src, out: join(dir, 'out') };
+}
+
+test('an external map kept in another directory: its sources are relative to the map, not to the .js file', async () => {
+  const { src, out } = compileMany(new Map([['moved.ts', TS_HEADER + tsFunction('movedMap')]]), ['--sourceMap']);
+  const js = join(out, 'moved.js');
+  // What a bundler's map-directory option (Rollup's sourcemapFileNames, webpack's sourceMapFilename)
+  // writes: the map under maps/, its sources relative to that directory, the comment pointing there.
+  const map = JSON.parse(readFileSync(`${js}.map`, 'utf8')) as { sources: string[] };
+  mkdirSync(join(out, 'maps', 'js'), { recursive: true });
+  map.sources = map.sources.map((s) => relative(join(out, 'maps', 'js'), resolve(out, s)));
+  writeFileSync(join(out, 'maps', 'js', 'moved.js.map'), JSON.stringify(map));
+  writeFileSync(js, readFileSync(js, 'utf8').replace('sourceMappingURL=moved.js.map', 'sourceMappingURL=maps/js/moved.js.map'));
+  const lines = readFileSync(js, 'utf8').split('\n');
+  const idx = lines.findIndex((l) => l.includes('function movedMap('));
+  await prepareSourceMaps([js]);
+  expect(mapFrame({ functionName: 'movedMap', fileName: js, line: idx + 1, column: 1 })).toMatchObject({ fileName: join(src, 'moved.ts'), line: 5 });
+});
+
+test.each(['my file', 'café'])('the source %p maps to its own path, not a percent-encoded one', async (name) => {
+  const fn = name === 'café' ? 'accented' : 'spaced';
+  const { src, out } = compileMany(new Map([[`${name}.ts`, TS_HEADER + tsFunction(fn)]]), ['--sourceMap']);
+  const js = join(out, `${name}.js`);
+  const lines = readFileSync(js, 'utf8').split('\n');
+  const idx = lines.findIndex((l) => l.includes(`function ${fn}(`));
+  await prepareSourceMaps([js]);
+  expect(mapFrame({ functionName: fn, fileName: js, line: idx + 1, column: 1 })).toMatchObject({ fileName: join(src, `${name}.ts`), line: 5 });
+});
+
+test('a file whose code writes a sourceMappingURL comment of its own maps through its last comment, tsc\'s', async () => {
+  // Code that generates JavaScript with a map: the template's comment line is a line of the .js file too.
+  const emitter = `export function emitWithMap(code: string, name: string): string {
+  return \`\${code}
+//# sourceMappingURL=\${name}.map\`;
+}
+`;
+  const { src, out } = compileMany(new Map([['emitter.ts', TS_HEADER + emitter + tsFunction('afterEmitter')]]), ['--sourceMap']);
+  const js = join(out, 'emitter.js');
+  const lines = readFileSync(js, 'utf8').split('\n');
+  expect(lines.filter((l) => l.startsWith('//# sourceMappingURL='))).toHaveLength(2);
+  const idx = lines.findIndex((l) => l.includes('function afterEmitter('));
+  await prepareSourceMaps([js]);
+  // TS_HEADER (4 lines) + emitWithMap (4 lines), then afterEmitter.
+  expect(mapFrame({ functionName: 'afterEmitter', fileName: js, line: idx + 1, column: 1 })).toMatchObject({ fileName: join(src, 'emitter.ts'), line: 9 });
+});
+
+describe('more files in one profile than the map cache holds (512)', () => {
+  const N = 520;
+  let compiled: { src: string; out: string };
+  beforeAll(() => {
+    compiled = compileMany(new Map(Array.from({ length: N }, (_, i) => [`many${i}.ts`, TS_HEADER + tsFunction(`many${i}`)])), ['--inlineSourceMap']);
+  });
+  const jsOf = (i: number): string => join(compiled.out, `many${i}.js`);
+  // tsc's output: the function starts on line 4 (after "use strict" and the two export lines).
+  const frameOf = (i: number): StackFrame => internFrame(`many${i}`, jsOf(i), 4, 1);
+
+  test('every frame of the profile maps to its .ts file', async () => {
+    expect(readFileSync(jsOf(0), 'utf8').split('\n')[3]).toMatch(/^function many0\(/);
+    const files = Array.from({ length: N }, (_, i) => jsOf(i));
+    await prepareSourceMaps(files);
+    for (const i of [0, 7, N - 1]) expect(mapFrame(frameOf(i))).toMatchObject({ fileName: join(compiled.src, `many${i}.ts`), line: 5 });
+  });
+
+  test('a frame looked up before its map was loaded is mapped once it is', async () => {
+    // A fresh frame (another column) of file 3; the other files' maps push its map out of the cache.
+    const frame = internFrame('late', jsOf(3), 4, 2);
+    const other = Array.from({ length: N }, (_, i) => jsOf(i)).filter((_, i) => i !== 3);
+    await prepareSourceMaps(other);
+    mapFrame(frame);
+    await prepareSourceMaps([jsOf(3)]);
+    expect(mapFrame(frame)).toMatchObject({ fileName: join(compiled.src, 'many3.ts'), line: 5 });
+  });
 });
