@@ -7,7 +7,8 @@
  */
 import { InvalidArgumentError } from '../errors';
 import { nowNanos } from '../pprof/clock';
-import { startCpuBackend } from './backend-select';
+import { requestedBackend, startCpuBackend } from './backend-select';
+import { monotonicToEpochOffsetMicros } from './clock';
 import type { CpuBackend } from './cpu-backend';
 import type { BridgeMode } from './context-bridge';
 import { hasSampleContextSources } from './sample-context';
@@ -39,11 +40,19 @@ export type CpuWindowListener = (w: RawCpuWindow) => void;
 
 interface Pending {
   startNanos: bigint;
+  /** Monotonic start (process.hrtime), for the window's length when the wall clock is stepped. */
+  startMono: bigint;
   samples: RawCpuSample[];
   hasCpuTime: boolean;
 }
 
 export const DEFAULT_CPU_HZ = 100;
+
+/**
+ * A change of the epoch-minus-monotonic offset larger than this is a wall-clock step (NTP, a
+ * resumed VM); `nowNanos` re-anchors only past 5 ms, so normal reads differ by microseconds.
+ */
+const CLOCK_STEP_MICROS = 1000;
 
 /**
  * The longest time V8's profile runs unread. The native addon keeps per-sample data in a buffer
@@ -63,6 +72,8 @@ class CpuSampler {
   drainFailures = 0;
   /** Time of the last sample handed out, so a sample V8 put in two profiles is handed out once. */
   private _lastSampleMicros = -Infinity;
+  /** Epoch-minus-monotonic offset at the last read: sample times follow wall-clock steps. */
+  private _lastOffsetMicros = 0;
   /** Stuck-profiler restarts of backends already released (the running one keeps its own count). */
   private _releasedStuckRestarts = 0;
   readonly windows = new Map<WindowImpl, Pending>();
@@ -71,6 +82,8 @@ class CpuSampler {
 
   open(opts: CpuWindowOptions): CpuWindow {
     const hz = validateHz(opts.hz);
+    // Checked even when the backend option will be ignored: a typo must not pass only while sampling.
+    if (opts.backend !== undefined) requestedBackend(opts.backend);
     if (this.backend === undefined) {
       const backend = startCpuBackend(Math.round(1e6 / hz), opts.backend, this.drainMillis, hasSampleContextSources);
       this.backend = backend;
@@ -82,7 +95,7 @@ class CpuSampler {
       this.collect(true);
     }
     const w = new WindowImpl(this, this.hz, this.backend.name);
-    this.windows.set(w, { startNanos: nowEpochNanos(), samples: [], hasCpuTime: true });
+    this.windows.set(w, { startNanos: nowEpochNanos(), startMono: process.hrtime.bigint(), samples: [], hasCpuTime: true });
     return w;
   }
 
@@ -96,7 +109,9 @@ class CpuSampler {
         bridge.rewrap();
       }
     }
-    const raw = dropRepeated(backend.collect(restart), this._lastSampleMicros);
+    const read = backend.collect(restart);
+    this._followClockStep();
+    const raw = dropRepeated(read, this._lastSampleMicros);
     if (raw.samples.length > 0) this._lastSampleMicros = raw.samples[raw.samples.length - 1].timestampMicros;
     if (!restart) this._lastSampleMicros = -Infinity;
     for (const pending of this.windows.values()) {
@@ -122,6 +137,18 @@ class CpuSampler {
     }
   }
 
+  /**
+   * Moves the last handed-out sample time by any wall-clock step since the previous read: sample
+   * times are monotonic plus the current offset, so after a step back every new sample would look
+   * older than it and be dropped as a repeat.
+   */
+  private _followClockStep(): void {
+    const offset = monotonicToEpochOffsetMicros();
+    const step = offset - this._lastOffsetMicros;
+    this._lastOffsetMicros = offset;
+    if (Math.abs(step) >= CLOCK_STEP_MICROS) this._lastSampleMicros += step;
+  }
+
   /** Stuck-profiler restarts since the process started, over every backend. */
   get stuckRestarts(): number {
     return this._releasedStuckRestarts + (this.backend?.stuckRestarts ?? 0);
@@ -141,11 +168,12 @@ class CpuSampler {
     const last = close && this.windows.size === 1;
     this.collect(!last);
     const pending = this.windows.get(w) as Pending;
+    const endMono = process.hrtime.bigint();
     const end = nowEpochNanos();
     if (close) this.windows.delete(w);
-    else this.windows.set(w, { startNanos: end, samples: [], hasCpuTime: true });
+    else this.windows.set(w, { startNanos: end, startMono: endMono, samples: [], hasCpuTime: true });
     return {
-      startNanos: pending.startNanos,
+      startNanos: windowStart(pending, end, endMono),
       endNanos: end,
       intervalNanos: Math.round(1e9 / w.hz),
       hasCpuTime: pending.hasCpuTime,
@@ -171,6 +199,17 @@ class WindowImpl implements CpuWindow {
 
 function nowEpochNanos(): bigint {
   return nowNanos();
+}
+
+/**
+ * The window's start: as recorded, unless the wall clock was stepped while it was open; then its
+ * end minus its monotonic length, so `duration_nanos` is the time it ran, not the step.
+ */
+function windowStart(p: Pending, end: bigint, endMono: bigint): bigint {
+  const length = endMono - p.startMono;
+  const drift = end - p.startNanos - length;
+  const limit = BigInt(CLOCK_STEP_MICROS) * 1000n;
+  return drift > limit || drift < -limit ? end - length : p.startNanos;
 }
 
 /**

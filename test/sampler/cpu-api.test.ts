@@ -52,6 +52,18 @@ test.each([
   expect(cpuSamplerState().running).toBe(false);
 });
 
+test('a bad backend is refused while the sampler already runs, as it is when the sampler is idle', () => {
+  const w = openCpuWindow();
+  try {
+    expect(() => startCPUProfile(sink().stream, { backend: 'natve' as 'native' })).toThrow(
+      expect.objectContaining({ code: 'PPROF_ERR_INVALID_ARG', message: "backend must be 'native' or 'inspector' (actual: natve)" }),
+    );
+    expect(cpuSamplerState().windows).toBe(1);
+  } finally {
+    w.close();
+  }
+});
+
 test.each([
   ['no stream', undefined],
   ['a non-stream', {}],
