@@ -6,6 +6,7 @@
  */
 import { encodeGzip } from '../pprof';
 import { buildCpuProfile, openCpuWindow, type CpuWindow, type SamplerBackendName } from '../sampler';
+import { InvalidArgumentError } from '../errors';
 import { CpuProfilingInUseError } from './errors';
 import { armLabelSampleContexts } from './label-contexts';
 import { checkWritable, writeChunk } from './write-stream';
@@ -28,6 +29,9 @@ let running: { stream: NodeJS.WritableStream; window: CpuWindow } | undefined;
  */
 export function startCPUProfile(stream: NodeJS.WritableStream, options: StartCPUProfileOptions = {}): void {
   checkWritable(stream, 'startCPUProfile');
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError(`startCPUProfile: options must be an object (got ${options === null ? 'null' : typeof options})`);
+  }
   if (running !== undefined) throw new CpuProfilingInUseError();
   armLabelSampleContexts();
   running = { stream, window: openCpuWindow({ hz: options.hz, backend: options.backend }) };

@@ -1,4 +1,8 @@
 /** startCPUProfile / stopCPUProfile: Go's single-owner rule, argument errors, backend selection. */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CpuProfilingInUseError, InvalidArgumentError, startCPUProfile, stopCPUProfile } from '../../src';
 import { cpuSamplerState, openCpuWindow, requestedBackend } from '../../src/sampler';
 import { decodeIndependent, namedBurner, sink } from './helpers';
@@ -50,6 +54,19 @@ test.each([
   expect(err).toBeInstanceOf(InvalidArgumentError);
   expect(err).toMatchObject({ code: 'PPROF_ERR_INVALID_ARG', message });
   expect(cpuSamplerState().running).toBe(false);
+});
+
+test('options that are not an object are an InvalidArgumentError naming them', () => {
+  expect(() => startCPUProfile(sink().stream, null as never)).toThrow(new InvalidArgumentError('startCPUProfile: options must be an object (got null)'));
+  expect(() => startCPUProfile(sink().stream, 100 as never)).toThrow(new InvalidArgumentError('startCPUProfile: options must be an object (got number)'));
+  expect(cpuSamplerState().running).toBe(false);
+});
+
+test("a stream that failed before the profile was written: stopCPUProfile rejects with the stream's own error", async () => {
+  const stream = createWriteStream(join(tmpdir(), 'otelprof-no-such-dir', 'cpu.pb.gz'));
+  startCPUProfile(stream);
+  await once(stream, 'error');
+  await expect(stopCPUProfile()).rejects.toMatchObject({ code: 'ENOENT' });
 });
 
 test('a bad backend is refused while the sampler already runs, as it is when the sampler is idle', () => {
