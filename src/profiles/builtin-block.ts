@@ -4,6 +4,7 @@
  */
 import { writeContentionText } from '../pprof';
 import { blockRecords, flushBlockProfile, setBlockProfileRate as setSamplerBlockRate } from '../sampler';
+import { withMappedStacks } from '../sampler/source-maps';
 import { contentionProfile } from './contention-profile';
 import { armLabelSampleContexts } from './label-contexts';
 import type { BuiltinProvider } from './provider';
@@ -20,16 +21,16 @@ export function setBlockProfileRate(rateNanos: number): void {
   setSamplerBlockRate(rateNanos);
 }
 
-function snapshot() {
+async function snapshot() {
   flushBlockProfile();
-  return contentionProfile(blockRecords().records());
+  return contentionProfile(await withMappedStacks(blockRecords().records()));
 }
 
 export function blockProfileProvider(): BuiltinProvider {
   return {
     name: 'block',
     count: () => blockRecords().size,
-    snapshot: async () => snapshot(),
-    text: async () => writeContentionText(snapshot(), 'contention'),
+    snapshot,
+    text: async () => writeContentionText(await snapshot(), 'contention'),
   };
 }

@@ -11,6 +11,7 @@ import {
 } from '../sampler';
 import { droppedAsyncResources, liveAsyncResources } from '../sampler/async-resources';
 import { dumpResourceTypes, dumpTrackedResources } from '../sampler/async-resources-dump';
+import { withMappedStacks } from '../sampler/source-maps';
 import type { BuiltinProvider } from './provider';
 
 const typeFrames = new Map<string, StackFrame>();
@@ -25,14 +26,15 @@ function typeFrame(type: string): StackFrame {
   return f;
 }
 
-function snapshot(): PprofProfile {
+async function snapshot(): Promise<PprofProfile> {
+  const live = goroutineStacksEnabled() ? await withMappedStacks(liveAsyncResources()) : undefined;
   const b = new ProfileBuilder({
     sampleTypes: [{ type: 'goroutine', unit: 'count' }],
     periodType: { type: 'goroutine', unit: 'count' },
     period: 1,
   });
-  if (goroutineStacksEnabled()) {
-    for (const r of liveAsyncResources()) {
+  if (live !== undefined) {
+    for (const r of live) {
       b.addSample([typeFrame(r.type), ...r.stack], [1], r.labels?.toPprofLabels());
     }
   } else {
@@ -47,12 +49,13 @@ export function goroutineProfileProvider(): BuiltinProvider {
   return {
     name: 'goroutine',
     count: activeResourceCount,
-    snapshot: async () => snapshot(),
+    snapshot,
     async text(debug) {
       if (debug >= 2) {
-        return goroutineStacksEnabled() ? dumpTrackedResources(liveAsyncResources(), droppedAsyncResources()) : dumpResourceTypes(activeResourceTypes());
+        if (!goroutineStacksEnabled()) return dumpResourceTypes(activeResourceTypes());
+        return dumpTrackedResources(await withMappedStacks(liveAsyncResources()), droppedAsyncResources());
       }
-      return writeCountText(snapshot(), 'goroutine');
+      return writeCountText(await snapshot(), 'goroutine');
     },
   };
 }

@@ -11,6 +11,7 @@ import { writeContentionText, type Label } from '../pprof';
 import { captureUserStack } from '../sampler/async-resources-stack';
 import { ContentionRecords } from '../sampler/loop-block-records';
 import { contentionFraction, setContentionReporting, SYNC_SOURCE_DIR } from '../sync';
+import { withMappedStacks } from '../sampler/source-maps';
 import { contentionProfile } from './contention-profile';
 import type { BuiltinProvider } from './provider';
 
@@ -43,8 +44,8 @@ export function mutexProfileProvider(): BuiltinProvider {
   return {
     name: 'mutex',
     count: () => records.size,
-    snapshot: async () => contentionProfile(records.records()),
-    text: async () => writeContentionText(contentionProfile(records.records()), 'mutex', {
+    snapshot: async () => contentionProfile(await withMappedStacks(records.records())),
+    text: async () => writeContentionText(contentionProfile(await withMappedStacks(records.records())), 'mutex', {
       samplingPeriod: Math.max(1, contentionFraction()), scaled: true,
     }),
   };

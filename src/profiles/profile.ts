@@ -5,6 +5,7 @@
 import { InvalidArgumentError } from '../errors';
 import { encodeGzip, ProfileBuilder, writeCountText, type Profile as PprofProfile, type StackFrame } from '../pprof';
 import { captureStack } from '../sampler/capture-stack';
+import { withMappedStacks } from '../sampler/source-maps';
 import { BuiltinProfileAddError, DuplicateValueError, UninitializedProfileError } from './errors';
 import type { BuiltinProvider } from './provider';
 import { checkWritable, writeChunk } from './write-stream';
@@ -71,7 +72,8 @@ export class Profile {
     const s = this._source;
     if (s === undefined) throw new UninitializedProfileError('pprof: use of zero Profile');
     if (s.kind === 'builtin') return s.provider.snapshot();
-    return customSnapshot(this.name, [...s.values.values()]);
+    const mapped = await withMappedStacks([...s.values.values()].map((stack) => ({ stack })));
+    return customSnapshot(this.name, mapped.map((r) => r.stack));
   }
 
   /**

@@ -75,6 +75,21 @@ export function mapFrame(frame: StackFrame): StackFrame {
 }
 
 /** Files source maps apply to: the app's own JavaScript, not Node's or node_modules'. */
+/**
+ * Records with every frame of their stacks source-mapped, the maps of their files loaded first:
+ * for the profiles built from captured stacks (goroutine, block, mutex, threadcreate, custom), as
+ * the CPU and heap builders map theirs. Records whose stacks need no mapping are returned as they are.
+ */
+export async function withMappedStacks<T extends { readonly stack: readonly StackFrame[] }>(records: readonly T[]): Promise<T[]> {
+  const files = new Set<string>();
+  for (const r of records) for (const f of r.stack) files.add(f.fileName);
+  await prepareSourceMaps(files);
+  return records.map((r) => {
+    const stack = r.stack.map(mapFrame);
+    return stack.every((f, i) => f === r.stack[i]) ? r : { ...r, stack };
+  });
+}
+
 export function isMappable(file: string): boolean {
   return file !== '' && !file.startsWith('node:') && !file.includes('/node_modules/') && /\.[cm]?js$/.test(file);
 }

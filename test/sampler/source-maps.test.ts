@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import type { StackFrame } from '../../src/pprof/model';
-import { startCPUProfile, stopCPUProfile } from '../../src';
+import type { Profile, StackFrame } from '../../src/pprof/model';
+import { disableGoroutineStacks, enableGoroutineStacks, lookup, Mutex, newProfile, setMutexProfileFraction, startCPUProfile, stopCPUProfile } from '../../src';
 import { goPprofOn } from '../support/go-pprof';
 import { decodeIndependent, sink } from './helpers';
 import { mapFrame, prepareSourceMaps } from '../../src/sampler/source-maps';
@@ -207,5 +207,69 @@ describe('more files in one profile than the map cache holds (512)', () => {
     mapFrame(frame);
     await prepareSourceMaps([jsOf(3)]);
     expect(mapFrame(frame)).toMatchObject({ fileName: join(compiled.src, 'many3.ts'), line: 5 });
+  });
+});
+
+describe('profiles built from captured stacks are source-mapped too (custom, goroutine, mutex)', () => {
+  const TS = `declare function setTimeout(fn: () => void, ms: number): unknown;
+export function holdValue(p: { add(v: object): void }, v: object): void {
+  p.add(v);
+}
+export function armTimer(): unknown {
+  return setTimeout(() => undefined, 60000);
+}
+export function releaseLock(m: { unlock(): void }): void {
+  m.unlock();
+}
+`;
+  let js = '';
+  let ts = '';
+  beforeAll(() => {
+    const { src, out } = compileMany(new Map([['captured.ts', TS]]), ['--sourceMap']);
+    js = join(out, 'captured.js');
+    ts = join(src, 'captured.ts');
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = (): Record<string, (...a: unknown[]) => unknown> => require(js);
+  /** The (file, line) of every sample's frames of function `fn`, read from the built profile. */
+  const framesOf = (p: Profile, fn: string): Array<{ fileName: string; line: number }> => {
+    const fns = new Map(p.functions.map((f) => [f.id, f]));
+    const locs = new Map(p.locations.map((l) => [l.id, l]));
+    return p.samples.flatMap((s) => s.locationIds.flatMap((id) => locs.get(id)?.lines ?? []))
+      .filter((l) => fns.get(l.functionId)?.name === fn)
+      .map((l) => ({ fileName: fns.get(l.functionId)?.filename ?? '', line: l.line }));
+  };
+
+  test('custom profile: the adding frame shows the .ts file and line', async () => {
+    const p = newProfile('otelprof.test/source-mapped');
+    const value = {};
+    mod().holdValue(p, value);
+    const frames = framesOf(await p.snapshot(), 'holdValue');
+    p.remove(value);
+    expect(frames).toEqual([{ fileName: ts, line: 3 }]);
+  });
+
+  test('goroutine profile (creation stacks): the creating frame shows the .ts file and line', async () => {
+    enableGoroutineStacks();
+    const timer = mod().armTimer() as NodeJS.Timeout;
+    const frames = framesOf(await lookup('goroutine')!.snapshot(), 'armTimer');
+    clearTimeout(timer);
+    disableGoroutineStacks();
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.every((f) => f.fileName === ts && f.line === 6)).toBe(true);
+  });
+
+  test('mutex profile: the releasing frame shows the .ts file and line', async () => {
+    const previous = setMutexProfileFraction(1);
+    const m = new Mutex();
+    await m.lock();
+    const waiter = m.lock();
+    mod().releaseLock(m);
+    await waiter;
+    m.unlock();
+    const frames = framesOf(await lookup('mutex')!.snapshot(), 'releaseLock');
+    setMutexProfileFraction(previous);
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.every((f) => f.fileName === ts && f.line === 9)).toBe(true);
   });
 });
