@@ -8,7 +8,7 @@ import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { labels, runWithLabels, startCPUProfile, stopCPUProfile } from '../../src';
 import { goPprofOn } from '../support/go-pprof';
-import { decodeIndependent, namedBurner, sink, tick } from './helpers';
+import { decodeIndependent, namedBurner, sink, tick, useGlobalContextManager } from './helpers';
 
 const TASKS = 10;
 const burners = Array.from({ length: TASKS }, (_, i) => namedBurner(`burn_task${i}`));
@@ -78,19 +78,7 @@ function expectOwnShare(per: Map<number, { total: number; own: number }>): void 
 }
 
 describe.each([['without a context manager', false], ['with AsyncLocalStorageContextManager', true]])('labels %s', (_name, withManager) => {
-  let mgr: AsyncLocalStorageContextManager | undefined;
-  beforeAll(() => {
-    if (withManager) {
-      mgr = new AsyncLocalStorageContextManager().enable();
-      context.setGlobalContextManager(mgr);
-    }
-  });
-  afterAll(() => {
-    if (mgr !== undefined) {
-      context.disable();
-      mgr.disable();
-    }
-  });
+  useGlobalContextManager(withManager);
 
   test.each(['native', 'inspector'] as const)('%s backend tags >= 95%% of each task\'s samples with its own label', async (backend) => {
     const bytes = await profileTasks(backend);

@@ -1,4 +1,6 @@
 import { PassThrough } from 'node:stream';
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { gunzipSync } from 'node:zlib';
 import { Profile as PF } from 'pprof-format';
 
@@ -103,4 +105,22 @@ export function decodeIndependent(bytes: Uint8Array): Decoded {
 /** Resolves on the next turn of the event loop (a real async boundary). */
 export function tick(): Promise<void> {
   return new Promise((r) => setImmediate(r));
+}
+
+/**
+ * Registers an `AsyncLocalStorageContextManager` as the global one for the enclosing describe
+ * (beforeAll / afterAll) when `enabled`; labels then live in OTel contexts the manager propagates.
+ */
+export function useGlobalContextManager(enabled: boolean): void {
+  let mgr: AsyncLocalStorageContextManager | undefined;
+  beforeAll(() => {
+    if (!enabled) return;
+    mgr = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(mgr);
+  });
+  afterAll(() => {
+    if (mgr === undefined) return;
+    context.disable();
+    mgr.disable();
+  });
 }

@@ -9,11 +9,10 @@
  */
 import { AsyncResource } from 'node:async_hooks';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { currentLabels, labels, runWithLabels, setContextLabels, withLabels } from '../../src/labels';
 import { enableLabelSampleContexts } from '../../src/profiles';
 import { openCpuWindow, sampleContextLabels, type RawCpuWindow } from '../../src/sampler';
-import { namedBurner } from './helpers';
+import { namedBurner, useGlobalContextManager } from './helpers';
 
 /** Samples whose leaf is `fn`, and how many of them carry label `key` = `value`. */
 function tagged(raw: RawCpuWindow, fn: string, key: string, value: string): { total: number; own: number } {
@@ -23,20 +22,8 @@ function tagged(raw: RawCpuWindow, fn: string, key: string, value: string): { to
 }
 
 describe.each([['without a context manager', false], ['with AsyncLocalStorageContextManager', true]])('%s', (_name, withManager) => {
-  let mgr: AsyncLocalStorageContextManager | undefined;
-  beforeAll(() => {
-    enableLabelSampleContexts();
-    if (withManager) {
-      mgr = new AsyncLocalStorageContextManager().enable();
-      context.setGlobalContextManager(mgr);
-    }
-  });
-  afterAll(() => {
-    if (mgr !== undefined) {
-      context.disable();
-      mgr.disable();
-    }
-  });
+  beforeAll(() => enableLabelSampleContexts());
+  useGlobalContextManager(withManager);
 
   test.each(['native', 'inspector'] as const)('%s backend: setContextLabels inside context.with still tags the samples after it returns', async (backend) => {
     const burn = namedBurner('burnAfterWith');
