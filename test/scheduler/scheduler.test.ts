@@ -110,20 +110,25 @@ test('a failing collector is counted and does not stop the others', async () => 
   expect(recorder.batches.every((b) => b.profiles.length === 1)).toBe(true);
 });
 
-test('a period that throws is counted and later periods still run (no rejection reaches the host)', async () => {
-  const recorder = new RecordingExporter();
+/** A scheduler whose first period throws (computing the series labels, e.g. an SDK resource attribute that throws). */
+function schedulerFailingOnce(recorder: RecordingExporter, periodMillis: number): Scheduler {
   let calls = 0;
-  const scheduler = new Scheduler({
-    periodMillis: 60_000,
+  return new Scheduler({
+    periodMillis,
     collectors: [snapshotCollector('heap')],
     exporters: [recorder],
-    // Computed per period; the first computation fails (e.g. an SDK resource attribute that throws).
     seriesLabels: () => {
       if (calls++ === 0) throw new Error('labels unavailable');
       return { service_name: 'sched-test' };
     },
     shutdownTimeoutMillis: 5000,
+    random: () => 0.5,
   });
+}
+
+test('a period that throws is counted and later periods still run (no rejection reaches the host)', async () => {
+  const recorder = new RecordingExporter();
+  const scheduler = schedulerFailingOnce(recorder, 60_000);
   await expect(scheduler.forceFlush()).resolves.toBeUndefined();
   await scheduler.forceFlush();
   await scheduler.shutdown();
@@ -134,18 +139,7 @@ test('a period that throws is counted and later periods still run (no rejection 
 
 test('timer-driven periods go on after one throws', async () => {
   const recorder = new RecordingExporter();
-  let calls = 0;
-  const scheduler = new Scheduler({
-    periodMillis: 20,
-    collectors: [snapshotCollector('heap')],
-    exporters: [recorder],
-    seriesLabels: () => {
-      if (calls++ === 0) throw new Error('labels unavailable');
-      return { service_name: 'sched-test' };
-    },
-    shutdownTimeoutMillis: 5000,
-    random: () => 0.5,
-  });
+  const scheduler = schedulerFailingOnce(recorder, 20);
   while (recorder.batches.length < 2) await recorder.next();
   await scheduler.shutdown();
   expect(scheduler.stats.collectErrors).toBe(1);
