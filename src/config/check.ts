@@ -3,16 +3,27 @@
  * and the rule, with the value received: `uploadIntervalMillis must be an integer from 1 to 2147483647 (actual: -1)`.
  */
 import { InvalidArgumentError } from '../errors';
-import { HEADER_NAME_RE, HEADER_VALUE_RULE, LABEL_NAME_RE, TENANT_ID_RULE, isHeaderSafe, isHeaderValue, isTenantId, parseHttpUrl } from './parse';
+import { HEADER_NAME_RE, HEADER_VALUE_RULE, LABEL_NAME_RE, RESERVED_LABEL_RULE, TENANT_ID_RULE, isHeaderSafe, isHeaderValue, isReservedLabelName, isTenantId, parseHttpUrl } from './parse';
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return `${value}n`;
+  // A Map or a fetch Headers prints as {}: say which it is.
+  const kind = typeof value === 'object' && value !== null && !Array.isArray(value) && !isPlainObject(value) ? `${objectTag(value)} ` : '';
   try {
-    return JSON.stringify(value) ?? String(value);
+    return kind + (JSON.stringify(value) ?? String(value));
   } catch {
-    return String(value);
+    return kind + String(value);
   }
+}
+
+function objectTag(value: object): string {
+  return Object.prototype.toString.call(value).slice(8, -1);
+}
+
+/** An object literal (or one made by JSON.parse / Object.create(null)), not a Map, Headers or other class instance with a tag. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && objectTag(value) === 'Object';
 }
 
 /** Throws `InvalidArgumentError("<name> must be <rule> (actual: <value>)")`. */
@@ -71,7 +82,7 @@ const NO_CR_LF_NUL = 'a string without CR, LF or NUL';
 export function stringRecord(name: string, value: unknown, keyRe: RegExp, keyRule: string,
   valueOk: (v: string) => boolean = isHeaderSafe, valueRule = NO_CR_LF_NUL): Record<string, string> | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(name, 'an object of string values', value);
+  if (!isPlainObject(value)) fail(name, 'a plain object of string values', value);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (!keyRe.test(k)) fail(`${name} key`, keyRule, k);
@@ -85,7 +96,7 @@ export function stringRecord(name: string, value: unknown, keyRe: RegExp, keyRul
 export function labels(name: string, value: unknown): Record<string, string> | undefined {
   const rec = stringRecord(name, value, LABEL_NAME_RE, 'a label name ([A-Za-z_][A-Za-z0-9_.]*)');
   for (const k of Object.keys(rec ?? {})) {
-    if (k.startsWith('__') || k === 'service_name') fail(`${name} key`, 'not reserved (__* and service_name are set by otelprof)', k);
+    if (isReservedLabelName(k)) fail(`${name} key`, RESERVED_LABEL_RULE, k);
   }
   return rec;
 }

@@ -7,7 +7,10 @@ import { EnvReader, type Env } from './env-reader';
 import type { ConfigIssue } from './issues';
 import { readOtlpEnv, OTLP_SECRET_VARS, type OtlpEnvConfig } from './otlp-env';
 import { EXPORTER_NAMES, HEAP_MODES, LIMITS, PYROSCOPE_ROUTES, SAMPLER_BACKENDS, type ExporterName, type ProfilingOptions } from './options';
-import { HEADER_NAME_RE, HEADER_VALUE_RULE, TENANT_ID_RULE, isHeaderSafe, isHeaderValue, isTenantId, parseHttpUrl, parseLabelList, parseResourceAttributes } from './parse';
+import {
+  HEADER_NAME_RE, HEADER_VALUE_RULE, RESERVED_LABEL_RULE, TENANT_ID_RULE,
+  isHeaderSafe, isHeaderValue, isReservedLabelName, isTenantId, parseDurationMillis, parseHttpUrl, parseLabelList, parseResourceAttributes,
+} from './parse';
 
 /** Variables whose values are never echoed in issues. */
 export const SECRET_VARS: readonly string[] = [
@@ -34,7 +37,10 @@ export function readEnv(env: Env = process.env): EnvSettings {
   // Pyroscope SDKs let the ad-hoc address win over every other setting (see docs/configuration.md).
   o.serverAddress = r.first(['PYROSCOPE_ADHOC_SERVER_ADDRESS', 'PYROSCOPE_SERVER_ADDRESS'], (n) => r.parsed(n, URL_RULE, parseHttpUrl))?.href.replace(/\/$/, '');
   readAuth(r, o);
-  o.labels = r.parsed('PYROSCOPE_LABELS', 'comma-separated key=value pairs with label names ([A-Za-z_][A-Za-z0-9_.]*)', parseLabelList);
+  o.labels = r.parsed('PYROSCOPE_LABELS', `comma-separated key=value pairs with label names ([A-Za-z_][A-Za-z0-9_.]*), ${RESERVED_LABEL_RULE}`, (s) => {
+    const labels = parseLabelList(s);
+    return labels && !Object.keys(labels).some(isReservedLabelName) ? labels : undefined;
+  });
   o.pyroscopeRoute = r.oneOf('OTELPROF_PYROSCOPE_ROUTE', PYROSCOPE_ROUTES);
   o.legacyLabelNames = r.bool('OTELPROF_LEGACY_LABEL_NAMES');
   o.httpHeaders = r.parsed('PYROSCOPE_HTTP_HEADERS', 'a JSON object of header names to strings of printable ASCII or Latin-1', parseJsonHeaders);
@@ -47,10 +53,7 @@ export function readEnv(env: Env = process.env): EnvSettings {
   o.heapMode = r.oneOf('OTELPROF_HEAP_MODE', HEAP_MODES);
   o.heapSamplingIntervalBytes = r.first(['OTELPROF_HEAP_SAMPLING_INTERVAL_BYTES', 'PYROSCOPE_HEAP_SAMPLING_INTERVAL_BYTES'], (n) => r.int(n, 1));
   o.heapStackDepth = r.first(['OTELPROF_HEAP_STACK_DEPTH', 'PYROSCOPE_HEAP_STACK_DEPTH'], (n) => r.int(n, 1, LIMITS.maxHeapStackDepth));
-  o.blockProfileRateNanos = r.parsed('OTELPROF_BLOCK_PROFILE_RATE', 'a duration such as 10ms (or a number of nanoseconds), at least 0', (s) => {
-    const ms = parseDurationNanosAsMillis(s);
-    return ms === undefined ? undefined : Math.round(ms * 1e6);
-  });
+  o.blockProfileRateNanos = r.parsed('OTELPROF_BLOCK_PROFILE_RATE', `a duration such as 10ms (or a number of nanoseconds), from 0 to ${Number.MAX_SAFE_INTEGER} ns`, parseDurationNanos);
   o.mutexProfileFraction = r.int('OTELPROF_MUTEX_PROFILE_FRACTION', 0);
   o.goroutineStacks = r.bool('OTELPROF_GOROUTINE_STACKS');
   o.goroutinePromises = r.bool('OTELPROF_GOROUTINE_PROMISES');
@@ -89,13 +92,13 @@ function roundMillis(ms: number | undefined): number | undefined {
   return ms === undefined ? undefined : Math.max(1, Math.round(ms));
 }
 
-/** A duration with unit, or a bare integer read as nanoseconds (Go's SetBlockProfileRate unit). */
-function parseDurationNanosAsMillis(s: string): number | undefined {
-  if (/^\d+$/.test(s)) return Number(s) / 1e6;
-  const re = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s)$/.exec(s);
-  if (!re) return undefined;
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000 };
-  return Number(re[1]) * unit[re[2]];
+/**
+ * A duration with unit, or a bare integer read as nanoseconds (Go's SetBlockProfileRate unit), as a
+ * whole number of nanoseconds; undefined past `Number.MAX_SAFE_INTEGER` (about 104 days).
+ */
+function parseDurationNanos(s: string): number | undefined {
+  const ns = /^\d+$/.test(s) ? Number(s) : Math.round((parseDurationMillis(s) ?? NaN) * 1e6);
+  return Number.isSafeInteger(ns) ? ns : undefined;
 }
 
 function parseList(s: string): string[] {

@@ -47,6 +47,14 @@ export function parseLabelList(s: string): Record<string, string> | undefined {
 /** Label names otelprof accepts for static labels (Pyroscope's legacy rule plus dots). */
 export const LABEL_NAME_RE = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
+/** Why static labels may not use {@link isReservedLabelName} names. */
+export const RESERVED_LABEL_RULE = 'not reserved (__* and service_name are set by otelprof)';
+
+/** Label names otelprof sets itself: Pyroscope's `__*` (`__name__` is the profile type) and `service_name`. */
+export function isReservedLabelName(name: string): boolean {
+  return name.startsWith('__') || name === 'service_name';
+}
+
 /** HTTP header names (RFC 9110 tokens). */
 export const HEADER_NAME_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 

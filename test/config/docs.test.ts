@@ -24,3 +24,14 @@ const otlpOptions = Object.keys(resolved.otlp).map((k) => `otlp.${k}`);
 test.each([...options, ...otlpOptions])('option %s has a row', (name) => {
   expect(doc).toContain(`| \`${name}\` |`);
 });
+
+test('the example warning in docs/configuration.md is the one the code writes', () => {
+  const [issue] = resolveConfig({}, { PYROSCOPE_UPLOAD_INTERVAL: 'often' }).issues;
+  expect(issue.variable).toBe('PYROSCOPE_UPLOAD_INTERVAL');
+  expect(doc.replace(/\n\s*/g, ' ')).toContain(`\`${issue.message}\``);
+});
+
+test('the example option error in docs/configuration.md is the one the code throws', () => {
+  expect(() => resolveConfig({ uploadIntervalMillis: -1 }, {})).toThrow('uploadIntervalMillis must be an integer from 1 to 2147483647 (actual: -1)');
+  expect(doc).toContain('`uploadIntervalMillis must be an integer from 1 to 2147483647 (actual: -1)`');
+});

@@ -34,6 +34,10 @@ describe('every variable: a valid value is applied', () => {
     ['OTELPROF_BLOCK_PROFILE_RATE', '5ms', 'blockProfileRateNanos', 5_000_000],
     ['OTELPROF_BLOCK_PROFILE_RATE', '250000', 'blockProfileRateNanos', 250_000],
     ['OTELPROF_BLOCK_PROFILE_RATE', '0', 'blockProfileRateNanos', 0],
+    // A duration, as everywhere else: compound, fractional, and in minutes.
+    ['OTELPROF_BLOCK_PROFILE_RATE', '1ms500us', 'blockProfileRateNanos', 1_500_000],
+    ['OTELPROF_BLOCK_PROFILE_RATE', '1.5ms', 'blockProfileRateNanos', 1_500_000],
+    ['OTELPROF_BLOCK_PROFILE_RATE', '1m', 'blockProfileRateNanos', 60_000_000_000],
     ['OTELPROF_MUTEX_PROFILE_FRACTION', '10', 'mutexProfileFraction', 10],
     ['OTELPROF_GOROUTINE_STACKS', 'no', 'goroutineStacks', false],
     ['OTELPROF_GOROUTINE_PROMISES', '1', 'goroutinePromises', true],
@@ -77,6 +81,9 @@ describe('every variable: an invalid value is reported (name, rule, value) and f
     ['PYROSCOPE_ADHOC_SERVER_ADDRESS', 'ftp://x', 'serverAddress', 'an http: or https: URL without credentials, query or fragment'],
     ['PYROSCOPE_LABELS', 'region', 'labels', 'comma-separated key=value pairs with label names ([A-Za-z_][A-Za-z0-9_.]*)'],
     ['PYROSCOPE_LABELS', 'bad key=v', 'labels', 'comma-separated key=value pairs with label names ([A-Za-z_][A-Za-z0-9_.]*)'],
+    // Reserved names, as for the `labels` option: `__name__` picks the profile type, `service_name` the service.
+    ['PYROSCOPE_LABELS', '__name__=process_cpu', 'labels', 'comma-separated key=value pairs with label names ([A-Za-z_][A-Za-z0-9_.]*)'],
+    ['PYROSCOPE_LABELS', 'region=eu,service_name=other', 'labels', 'comma-separated key=value pairs with label names ([A-Za-z_][A-Za-z0-9_.]*)'],
     ['PYROSCOPE_UPLOAD_INTERVAL', '10', 'uploadIntervalMillis', 'a duration such as 10s or 500ms, at least 1 ms'],
     ['PYROSCOPE_UPLOAD_INTERVAL', '-5s', 'uploadIntervalMillis', 'a duration such as 10s or 500ms, at least 1 ms'],
     ['PYROSCOPE_UPLOAD_INTERVAL', '0s', 'uploadIntervalMillis', 'a duration such as 10s or 500ms, at least 1 ms'],
@@ -91,6 +98,10 @@ describe('every variable: an invalid value is reported (name, rule, value) and f
     ['OTELPROF_HEAP_STACK_DEPTH', '0', 'heapStackDepth', 'an integer from 1 to 1024'],
     ['PYROSCOPE_HEAP_STACK_DEPTH', 'deep', 'heapStackDepth', 'an integer from 1 to 1024'],
     ['OTELPROF_BLOCK_PROFILE_RATE', '-1', 'blockProfileRateNanos', 'a duration such as 10ms (or a number of nanoseconds)'],
+    // Past 2^53 ns the value is no integer any more (Infinity for 400 digits, which setBlockProfileRate throws on).
+    ['OTELPROF_BLOCK_PROFILE_RATE', '100000000000000000000', 'blockProfileRateNanos', 'a duration such as 10ms (or a number of nanoseconds)'],
+    ['OTELPROF_BLOCK_PROFILE_RATE', `1${'0'.repeat(400)}`, 'blockProfileRateNanos', 'a duration such as 10ms (or a number of nanoseconds)'],
+    ['OTELPROF_BLOCK_PROFILE_RATE', '10000h', 'blockProfileRateNanos', 'a duration such as 10ms (or a number of nanoseconds)'],
     ['OTELPROF_MUTEX_PROFILE_FRACTION', '-1', 'mutexProfileFraction', 'an integer >= 0'],
     ['OTELPROF_GOROUTINE_STACKS', 'sometimes', 'goroutineStacks', 'true or false'],
     ['OTELPROF_GOROUTINE_PROMISES', '2', 'goroutinePromises', 'true or false'],

@@ -177,6 +177,11 @@ describe('bad options in code throw InvalidArgumentError naming the option and t
     [{ otlp: { endpoint: 'x' } }, 'otlp: unknown option "endpoint"'],
     [{ otlp: { headers: { authorization: 'Bearer \u2713' } } }, 'otlp.headers["authorization"] must be a string of printable ASCII or Latin-1'],
     [{ uploadIntervalMs: 5 }, 'startProfiling options: unknown option "uploadIntervalMs"'],
+    // A fetch Headers or a Map has no own enumerable keys: read as {}, the auth header would be dropped silently.
+    [{ httpHeaders: new Headers({ authorization: 'Bearer t' }) }, 'httpHeaders must be a plain object of string values (actual: Headers {})'],
+    [{ labels: new Map([['region', 'eu']]) }, 'labels must be a plain object of string values (actual: Map {})'],
+    [{ otlp: { headers: new Headers({ 'x-scope-orgid': 't1' }) } }, 'otlp.headers must be a plain object of string values (actual: Headers {})'],
+    [{ resourceAttributes: new Map([['service.version', '1']]) }, 'resourceAttributes must be a plain object of string values (actual: Map {})'],
   ])('%j', (options, message) => {
     let err: unknown;
     try {
