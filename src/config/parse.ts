@@ -6,13 +6,14 @@
 const UNIT_MILLIS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
- * Parses a Go-style duration (`10s`, `500ms`, `1m30s`, `1.5s`, units ns/us/ms/s/m/h) into
+ * Parses a Go-style duration (`10s`, `500ms`, `1m30s`, `1.5s`, `.5s`, units ns/us/ms/s/m/h) into
  * milliseconds (fractions kept). A plain number is read in `bareUnit` if given, else rejected.
  */
 export function parseDurationMillis(s: string, bareUnit?: 'ms' | 's' | 'ns'): number | undefined {
   const t = s.trim();
   if (/^\d+(\.\d+)?$/.test(t)) return bareUnit === undefined ? undefined : Number(t) * UNIT_MILLIS[bareUnit];
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
+  // As Go's ParseDuration: digits before or after the point may be missing (`.5s`, `1.s`), not both.
+  const re = /(\d+\.?\d*|\.\d+)(ns|us|µs|ms|s|m|h)/y;
   let total = 0;
   let pos = 0;
   while (pos < t.length) {

@@ -217,7 +217,10 @@ describe('precedence', () => {
 describe('parseDurationMillis', () => {
   test.each<[string, number | undefined]>([
     ['10s', 10_000], ['500ms', 500], ['1.5s', 1500], ['1m30s', 90_000], ['2h', 7_200_000], ['250us', 0.25], ['100ns', 0.0001],
+    // Go's ParseDuration also takes a number without digits before or after its point.
+    ['.5s', 500], ['1.s', 1000], ['1.5m.5s', 90_500],
     ['10', undefined], ['', undefined], ['s', undefined], ['10 s', undefined], ['-1s', undefined], ['10sec', undefined], ['1d', undefined],
+    ['.s', undefined], ['1..5s', undefined],
   ])('%j -> %j', (s, ms) => {
     const got = parseDurationMillis(s);
     if (ms === undefined) expect(got).toBeUndefined();
