@@ -16,8 +16,8 @@ export interface ContextSwitchListener {
   /** `ctx` is now active (inside `with(ctx, fn)`, before `fn` runs, or after `attach(ctx)`). */
   enter(ctx: Context): void;
   /**
-   * `with()` returned (or an attach token was disposed) and `restored` is active again. Runtimes
-   * with AsyncContextFrame restore frame-scoped state by themselves and may ignore this.
+   * `with()` returned (or an attach token was disposed) and `restored` is active again. With
+   * AsyncContextFrame, `with()` restores frame-scoped state by itself; a disposed token does not.
    */
   exit?(restored: Context): void;
 }

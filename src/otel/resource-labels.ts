@@ -52,10 +52,13 @@ export function defaultServiceName(): string {
   return argv0 ? `unknown_service:${argv0}` : 'unknown_service';
 }
 
+/** The JS SDK's env detector discards the whole variable when a decoded key or value is longer. */
+const MAX_ENV_ATTRIBUTE_CHARS = 255;
+
 /**
  * Parses `OTEL_RESOURCE_ATTRIBUTES` (`k=v,k2=v2`, percent-encoded) as the OTel spec and the JS
- * SDK's env detector do: on any malformed entry the whole value is discarded (with a warning).
- * Returns `{}` for unset or blank input.
+ * SDK's env detector do: on any malformed entry, or a decoded key or value over 255 characters,
+ * the whole value is discarded (with a warning). Returns `{}` for unset or blank input.
  */
 export function parseResourceAttributesEnv(raw: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -68,12 +71,21 @@ export function parseResourceAttributesEnv(raw: string | undefined): Record<stri
       logger.warn(`Configuration: OTEL_RESOURCE_ATTRIBUTES is invalid, expected comma-separated key=value pairs (actual: "${entry}"); ignoring it`);
       return {};
     }
+    let k: string;
+    let v: string;
     try {
-      out[decodeURIComponent(key)] = decodeURIComponent(pair[1].trim());
+      k = decodeURIComponent(key);
+      v = decodeURIComponent(pair[1].trim());
     } catch {
       logger.warn(`Configuration: OTEL_RESOURCE_ATTRIBUTES is invalid, bad percent-encoding in "${entry}"; ignoring it`);
       return {};
     }
+    // Else profiles would carry attributes (even a service name) that the SDK's traces lack.
+    if (k.length > MAX_ENV_ATTRIBUTE_CHARS || v.length > MAX_ENV_ATTRIBUTE_CHARS) {
+      logger.warn(`Configuration: OTEL_RESOURCE_ATTRIBUTES is invalid, key or value of "${k.slice(0, 64)}" is longer than ${MAX_ENV_ATTRIBUTE_CHARS} characters; ignoring it`);
+      return {};
+    }
+    out[k] = v;
   }
   return out;
 }

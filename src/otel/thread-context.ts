@@ -102,7 +102,11 @@ class ThreadContextPublisher implements ContextSwitchListener {
     // Skip redundant writes: each enter() swaps the async-context frame.
     if (current !== rec) rec.enter();
   }
-  // No exit(): the record lives in the AsyncContextFrame, which `with()` restores on return.
+  // `with()` returning restores the frame (and its record) by itself, so this usually writes
+  // nothing; but disposing an `attach()` token restores only the OTel context, not our record.
+  exit(restored: Context): void {
+    this.enter(restored);
+  }
 }
 
 let unsubscribe: (() => void) | undefined;

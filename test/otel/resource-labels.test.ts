@@ -137,3 +137,25 @@ describe('resourceToSeriesLabels from an SDK resource', () => {
     expect(resourceToSeriesLabels(res)).toEqual({ service_name: 'svc', service_version: '2' });
   });
 });
+
+describe('OTEL_RESOURCE_ATTRIBUTES read as the SDK env detector reads it', () => {
+  const long = 'x'.repeat(256);
+  it.each([
+    ['a value over 255 characters', `service.name=cart,k8s.pod.labels=${long}`],
+    ['a key over 255 characters', `service.name=cart,${long}=1`],
+    ['255 characters exactly', `service.name=cart,k8s.pod.labels=${'x'.repeat(255)}`],
+    ['a percent-encoded value of 255 characters', `service.name=cart,k8s.pod.labels=${'%2C'.repeat(255)}`],
+  ])('%s: the same attributes as envDetector, and the same service name as the SDK resource', (_name, raw) => {
+    const before = { ...process.env };
+    delete process.env.OTEL_SERVICE_NAME;
+    process.env.OTEL_RESOURCE_ATTRIBUTES = raw;
+    try {
+      expect(parseResourceAttributesEnv(raw)).toEqual(envDetector.detect().attributes);
+      const res = defaultResource().merge(detectResources({ detectors: [envDetector] }));
+      expect(resourceToSeriesLabels(res).service_name).toBe(res.attributes['service.name']);
+      expect(resourceToSeriesLabels(process.env).service_name).toBe(res.attributes['service.name']);
+    } finally {
+      process.env = before;
+    }
+  });
+});

@@ -3,7 +3,7 @@
  * platform and Node version here (not from the code under test): Linux with AsyncContextFrame,
  * which Node 24+ has on by default and Node 20 lacks.
  */
-import { context, trace } from '@opentelemetry/api';
+import { context, trace, type Context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { profilingContextManager, ProfilingSpanProcessor, processContextAttributes, threadContextSupport } from '../../src';
@@ -69,5 +69,38 @@ describe('OTel thread context (OTEP 4947)', () => {
     expect(seen).toEqual([expected, expected, 'none']);
     // The valid byte (after the 16 + 8 id bytes) drops to 0 once the span ended.
     expect(hex(rec).slice(48, 50)).toBe('00');
+  });
+
+  it('attach() publishes the attached span and dispose() restores what was published before', async () => {
+    enableThreadContext();
+    // The experimental attach() of context-async-hooks 2.x (what API 1.10's context.attach calls).
+    const { attach } = cm as unknown as { attach: (c: Context) => { dispose(): void } };
+    expect(typeof attach).toBe('function');
+    const ctx0 = context.active();
+    const outer = tracer.startSpan('GET /outer');
+    const inner = tracer.startSpan('GET /inner'); // a second local root
+    const id = (s: typeof outer): string => s.spanContext().traceId + s.spanContext().spanId + '01';
+    const show = (): string => (currentThreadContext() === undefined ? 'none' : hex(currentThreadContext()).slice(0, 50));
+    const seen: string[] = [];
+    await context.with(trace.setSpan(ctx0, outer), async () => {
+      await new Promise((r) => setImmediate(r));
+      const token = attach.call(cm, trace.setSpan(ctx0, inner));
+      seen.push(show());
+      token.dispose();
+      seen.push(show());
+    });
+    await context.with(ctx0, async () => {
+      const token = attach.call(cm, trace.setSpan(ctx0, inner));
+      seen.push(show());
+      token.dispose();
+      seen.push(show());
+    });
+    inner.end();
+    outer.end();
+    if (!expectSupported) {
+      expect(seen).toEqual(['none', 'none', 'none', 'none']);
+      return;
+    }
+    expect(seen).toEqual([id(inner), id(outer), id(inner), 'none']);
   });
 });
