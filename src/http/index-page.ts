@@ -29,11 +29,26 @@ export interface IndexEntry {
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' })[c] as string);
 
+/**
+ * Go's `(&url.URL{Path: name}).String()`, the index's link target: path bytes other than
+ * unreserved and `$&+,/:;=@` are %-escaped, so `?`, `#` or `%` in a custom profile's name stay in
+ * the path; a colon in the first segment gets `./`, so `javascript:...` stays a relative link.
+ */
+function goPathLink(name: string): string {
+  let out = '';
+  for (const b of Buffer.from(name, 'utf8')) {
+    const c = String.fromCharCode(b);
+    out += /[A-Za-z0-9\-_.~$&+,/:;=@]/.test(c) ? c : '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  }
+  const colon = out.indexOf(':');
+  return colon >= 0 && !out.slice(0, colon).includes('/') ? './' + out : out;
+}
+
 /** Renders the index for the given profiles (plus `cmdline` and `profile`, as Go lists them). */
 export function renderIndexPage(entries: IndexEntry[]): string {
   const all = [...entries, { name: 'cmdline', count: 0 }, { name: 'profile', count: 0 }]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const rows = all.map((e) => `<tr><td>${e.count}</td><td><a href='${escapeHtml(e.name)}?debug=1'>${escapeHtml(e.name)}</a></td></tr>`);
+  const rows = all.map((e) => `<tr><td>${e.count}</td><td><a href='${escapeHtml(goPathLink(e.name))}?debug=1'>${escapeHtml(e.name)}</a></td></tr>`);
   const descs = all.map((e) => {
     const desc = profileDescriptions[e.name] ?? '';
     const node = nodeMeanings[e.name] ? ` <em>${escapeHtml(nodeMeanings[e.name])}</em>` : '';

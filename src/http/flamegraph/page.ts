@@ -48,7 +48,13 @@ input[type=number]{width:4rem}
   var $ = function (id) { return document.getElementById(id); };
   var data = null, root = null, zoomed = null, ROW = 18;
   var params = new URLSearchParams(location.search);
-  if (params.get('profile')) $('profile').value = params.get('profile');
+  // A name the list does not offer (a custom profile) goes to the custom field, not to an empty select.
+  var wanted = params.get('profile');
+  var listed = Array.from($('profile').options).some(function (o) { return o.value === wanted; });
+  if (wanted && listed) $('profile').value = wanted;
+  else if (wanted) $('custom').value = wanted;
+  // Served at both ui and ui/: the data route is ui/data either way.
+  var dataPath = location.pathname.replace(/\\/?$/, '/data');
   if (params.get('seconds')) $('seconds').value = params.get('seconds');
 
   function fmt(v, unit) {
@@ -108,7 +114,7 @@ input[type=number]{width:4rem}
         var tip = $('tip');
         tip.style.display = 'block';
         tip.style.left = ev.clientX + 12 + 'px'; tip.style.top = ev.clientY + 12 + 'px';
-        tip.textContent = node.name + (node.file ? '  ' + node.file + ':' + node.line : '') + '\\n' +
+        tip.textContent = node.name + (node.file ? '  ' + node.file + (node.line ? ':' + node.line : '') : '') + '\\n' +
           fmt(node.value, unit) + ' (' + (100 * node.value / (root.value || 1)).toFixed(2) + '% of all)';
       });
       el.addEventListener('mouseleave', function () { $('tip').style.display = 'none'; });
@@ -141,7 +147,7 @@ input[type=number]{width:4rem}
   }
   function load() {
     var name = $('custom').value.trim() || $('profile').value;
-    var q = 'data?profile=' + encodeURIComponent(name) + (name === 'cpu' ? '&seconds=' + encodeURIComponent($('seconds').value) : '');
+    var q = dataPath + '?profile=' + encodeURIComponent(name) + (name === 'cpu' ? '&seconds=' + encodeURIComponent($('seconds').value) : '');
     $('status').textContent = name === 'cpu' ? 'profiling for ' + $('seconds').value + ' s...' : 'loading...';
     fetch(q).then(function (r) {
       if (!r.ok) return r.text().then(function (t) { throw new Error(t); });
