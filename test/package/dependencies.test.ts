@@ -29,8 +29,10 @@ function packageOf(specifier: string): string | undefined {
   return builtinModules.includes(name) ? undefined : name;
 }
 
-// require("x"), import("x"), from "x", import "x" (also in .d.ts files).
-const SPECIFIER = /(?:require\(|import\(|\bfrom\s+|^\s*import\s+)["']([^"']+)["']/gm;
+// require("x"), require.resolve("x"), requireOtelPackage("x") (compiled: `requireOtelPackage)("x"`),
+// import("x"), from "x", import "x" (also in .d.ts files). Not `require.resolve("x", { paths })`,
+// which resolves from another package's folder (node-gyp-build from @datadog/pprof's).
+const SPECIFIER = /(?:require(?:\.resolve)?\(|requireOtelPackage\)?\(|import\(|\bfrom\s+|^\s*import\s+)["']([^"']+)["'](?!\s*,\s*\{\s*paths)/gm;
 
 beforeAll(ensureBuilt);
 
