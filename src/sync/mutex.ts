@@ -55,7 +55,8 @@ export class Mutex {
    */
   unlock(): void {
     if (!this._locked) throw new UnlockOfUnlockedError('sync: unlock of unlocked mutex');
-    if (this._waiters.length > 0) this._waiters.grantHead();
+    // peek(), not length: a waiter whose signal fired while this unlock ran must not get the lock.
+    if (this._waiters.peek() !== undefined) this._waiters.grantHead();
     else this._locked = false;
   }
 

@@ -30,14 +30,21 @@ export class WaiterQueue {
   private _head: Waiter | undefined = undefined;
   private _tail: Waiter | undefined = undefined;
   private _length = 0;
+  /** When the last charging release restarted every queued waiter's clock (0: none yet). */
+  private _chargedAt = 0;
 
   /** Number of waiters still queued. */
   get length(): number {
     return this._length;
   }
 
-  /** The oldest waiter, or undefined when nobody waits. */
+  /**
+   * The oldest waiter, or undefined when nobody waits. A head whose signal has fired but whose
+   * abort listener has not run yet (another listener of that signal is releasing or re-dispatching)
+   * leaves now, rejected: it must not be granted.
+   */
   peek(): Waiter | undefined {
+    while (this._head?.signal?.aborted === true) this._drop(this._head);
     return this._head;
   }
 
@@ -59,13 +66,7 @@ export class WaiterQueue {
       if (signal) {
         w.onAbort = () => {
           if (!w.queued) return;
-          const wasHead = this._head === w;
-          const wasTail = this._tail === w;
-          this._unlink(w);
-          // The new head / tail takes over a clock a release restarted, so it is not charged twice.
-          if (wasHead) inheritClock(this._head, w);
-          if (wasTail) inheritClock(this._tail, w);
-          reject(signal.reason);
+          this._drop(w);
           onLeave();
         };
         signal.addEventListener('abort', w.onAbort, { once: true });
@@ -101,7 +102,26 @@ export class WaiterQueue {
     const tailWait = tail.sinceMillis !== 0 ? now - tail.sinceMillis : 0;
     if (head.sinceMillis !== 0) head.sinceMillis = now;
     if (tail.sinceMillis !== 0) tail.sinceMillis = now;
+    this._chargedAt = now;
     return headWait + ((headWait + tailWait) / 2) * this._length;
+  }
+
+  /** Takes an aborted waiter out of the queue and rejects it with its signal's reason. */
+  private _drop(w: Waiter): void {
+    const wasHead = this._head === w;
+    const wasTail = this._tail === w;
+    this._unlink(w);
+    // The new head / tail was charged up to the last release like every queued waiter, but only
+    // head and tail clocks are stored: it takes that restart now, so it is not charged twice. Not
+    // the leaver's clock: a tail that queued late would erase the wait of the one before it.
+    if (wasHead) this._restartClock(this._head);
+    if (wasTail) this._restartClock(this._tail);
+    w.reject(w.signal?.reason);
+  }
+
+  /** Moves a timed waiter's uncharged-since time up to the last charging release. */
+  private _restartClock(w: Waiter | undefined): void {
+    if (w !== undefined && w.sinceMillis !== 0 && this._chargedAt > w.sinceMillis) w.sinceMillis = this._chargedAt;
   }
 
   private _unlink(w: Waiter): void {
@@ -116,11 +136,6 @@ export class WaiterQueue {
     if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort);
     w.onAbort = undefined;
   }
-}
-
-/** Moves `to`'s uncharged-since time up to `from`'s when `from`'s is later (both timed). */
-function inheritClock(to: Waiter | undefined, from: Waiter): void {
-  if (to !== undefined && to.sinceMillis !== 0 && from.sinceMillis > to.sinceMillis) to.sinceMillis = from.sinceMillis;
 }
 
 /** Rejects at once when the signal has already fired (the lock is not taken). */

@@ -78,3 +78,32 @@ test('a waiter that gives up at the head of the queue does not make the next one
   expect(sumFor(samples, 'abortNextThenRelease', 0)).toBe(1);
   expect(sumFor(samples, 'abortNextThenRelease', 1) + sumFor(samples, 'fastHolder', 1)).toBeLessThan(slowDelay / 4);
 });
+
+/** Holds the lock across a timer while one waiter waits and a later one gives up. */
+async function holdWhileTailQuits(m: Mutex): Promise<number> {
+  await m.lock();
+  const queuedAt = performance.now();
+  const waited = m.lock().then(() => performance.now() - queuedAt);
+  await new Promise((r) => setTimeout(r, 30));
+  const ac = new AbortController();
+  const quitter = m.lock(ac.signal).catch(() => undefined);
+  ac.abort(new Error('gave up'));
+  await quitter;
+  m.unlock();
+  const waitedMillis = await waited;
+  m.unlock();
+  return waitedMillis;
+}
+
+test('a waiter that gives up at the tail of the queue does not erase the wait of the one before it', async () => {
+  setMutexProfileFraction(1);
+  const warm = new Mutex();
+  await Promise.all([fastHolder(warm), fastHolder(warm)]);
+  const before = decode(await collect(mutexProfile(), 0));
+  const waitedMillis = await holdWhileTailQuits(new Mutex());
+  const after = decode(await collect(mutexProfile(), 0));
+  const { samples } = decodeSamples(encode(delta(before, after)));
+  expect(sumFor(samples, 'holdWhileTailQuits', 0)).toBe(1);
+  // The waiter waited the whole hold; the quitter arrived near its end and must not reset that.
+  expect(sumFor(samples, 'holdWhileTailQuits', 1)).toBeGreaterThan((waitedMillis * 1e6) / 2);
+});

@@ -171,3 +171,47 @@ describe('errors', () => {
     expect((err as Error).message).toBe(message);
   });
 });
+
+describe('a signal shared by several waiters', () => {
+  it('RWMutex: a reader behind a writer that gives up with the same signal rejects too', async () => {
+    const rw = new RWMutex();
+    await rw.rLock();
+    const ac = new AbortController();
+    const reason = new Error('request gone');
+    const writer = rw.lock(ac.signal);
+    const reader = rw.rLock(ac.signal);
+    ac.abort(reason);
+    await expect(writer).rejects.toBe(reason);
+    await expect(reader).rejects.toBe(reason);
+    expect(rw.readers).toBe(1);
+    expect(rw.waiting).toBe(0);
+  });
+
+  it('Semaphore: a small waiter behind a large one that gives up with the same signal rejects too', async () => {
+    const s = new Semaphore(2);
+    await s.acquire(1);
+    const ac = new AbortController();
+    const reason = new Error('request gone');
+    const big = s.acquire(2, ac.signal);
+    const small = s.acquire(1, ac.signal);
+    ac.abort(reason);
+    await expect(big).rejects.toBe(reason);
+    await expect(small).rejects.toBe(reason);
+    expect(s.available).toBe(1);
+    expect(s.waiting).toBe(0);
+  });
+
+  it('Mutex: a holder that unlocks when the signal fires does not hand the lock to a waiter on that signal', async () => {
+    const m = new Mutex();
+    await m.lock();
+    const ac = new AbortController();
+    const reason = new Error('request gone');
+    // The holder listened first, so it runs before the waiter's own abort handling.
+    ac.signal.addEventListener('abort', () => m.unlock(), { once: true });
+    const waiter = m.lock(ac.signal);
+    ac.abort(reason);
+    await expect(waiter).rejects.toBe(reason);
+    expect(m.locked).toBe(false);
+    expect(m.waiting).toBe(0);
+  });
+});
