@@ -46,11 +46,13 @@ export class Semaphore {
 
   /**
    * Acquires `n` permits (default 1), waiting in FIFO order. Rejects with `signal.reason` if
-   * `signal` is or becomes aborted before the permits are granted (nothing is then taken).
-   * @throws InvalidArgumentError (`PPROF_ERR_INVALID_ARG`) if `n` is not an integer in [1, size].
+   * `signal` is or becomes aborted before the permits are granted (nothing is then taken), and
+   * with InvalidArgumentError (`PPROF_ERR_INVALID_ARG`) if `n` is not an integer in [1, size]
+   * (rejected, not thrown: `acquire(n).catch(...)` must see it).
    */
   acquire(n = 1, signal?: AbortSignal): Promise<void> {
-    this._checkWeight(n);
+    const bad = this._weightError(n);
+    if (bad !== undefined) return Promise.reject(bad);
     const reason = abortedReason(signal);
     if (reason !== undefined) return Promise.reject(reason);
     if (this._waiters.length === 0 && this._size - this._used >= n) {
@@ -62,7 +64,8 @@ export class Semaphore {
 
   /** Takes `n` permits only if they are free and nobody waits; returns whether it did. */
   tryAcquire(n = 1): boolean {
-    this._checkWeight(n);
+    const bad = this._weightError(n);
+    if (bad !== undefined) throw bad;
     if (this._waiters.length > 0 || this._size - this._used < n) return false;
     this._used += n;
     return true;
@@ -70,10 +73,12 @@ export class Semaphore {
 
   /**
    * Returns `n` permits (default 1) and grants waiters that now fit, oldest first.
-   * @throws UnlockOfUnlockedError (`PPROF_ERR_UNLOCK_OF_UNLOCKED`) if more than held is released.
+   * @throws InvalidArgumentError (`PPROF_ERR_INVALID_ARG`) if `n` is not a positive integer.
+   * @throws UnlockOfUnlockedError (`PPROF_ERR_UNLOCK_OF_UNLOCKED`) if more than held is released
+   *   (more than the size included, as Go's `Weighted.Release`).
    */
   release(n = 1): void {
-    this._checkWeight(n);
+    if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`semaphore weight must be a positive integer (got ${String(n)})`);
     if (n > this._used) throw new UnlockOfUnlockedError('semaphore: released more than held');
     this._used -= n;
     this._dispatch();
@@ -97,9 +102,8 @@ export class Semaphore {
     }
   }
 
-  private _checkWeight(n: number): void {
-    if (!Number.isSafeInteger(n) || n < 1 || n > this._size) {
-      throw new InvalidArgumentError(`semaphore weight must be an integer in [1, ${this._size}] (got ${String(n)})`);
-    }
+  private _weightError(n: number): InvalidArgumentError | undefined {
+    if (Number.isSafeInteger(n) && n >= 1 && n <= this._size) return undefined;
+    return new InvalidArgumentError(`semaphore weight must be an integer in [1, ${this._size}] (got ${String(n)})`);
   }
 }

@@ -161,7 +161,9 @@ describe('errors', () => {
     ['Semaphore size 0', () => new Semaphore(0), 'PPROF_ERR_INVALID_ARG', 'Semaphore size must be a positive integer (got 0)'],
     ['Semaphore size 1.5', () => new Semaphore(1.5), 'PPROF_ERR_INVALID_ARG', 'Semaphore size must be a positive integer (got 1.5)'],
     ['Semaphore weight > size', () => new Semaphore(2).tryAcquire(3), 'PPROF_ERR_INVALID_ARG', 'semaphore weight must be an integer in [1, 2] (got 3)'],
-    ['Semaphore weight 0', () => new Semaphore(2).release(0), 'PPROF_ERR_INVALID_ARG', 'semaphore weight must be an integer in [1, 2] (got 0)'],
+    ['Semaphore weight 0', () => new Semaphore(2).release(0), 'PPROF_ERR_INVALID_ARG', 'semaphore weight must be a positive integer (got 0)'],
+    // More than the size is more than held, as x/sync's Release reports it.
+    ['Semaphore release over size', () => new Semaphore(2).release(3), 'PPROF_ERR_UNLOCK_OF_UNLOCKED', 'semaphore: released more than held'],
   ];
   it.each(cases)('%s', (_name, fn, code, message) => {
     let err: unknown;
@@ -171,6 +173,19 @@ describe('errors', () => {
     expect((err as Error).message).toBe(message);
   });
 });
+
+test.each([[3, 'semaphore weight must be an integer in [1, 2] (got 3)'], [0, 'semaphore weight must be an integer in [1, 2] (got 0)']])(
+  'Semaphore.acquire(%d) rejects (a promise API: .catch() sees it) with InvalidArgumentError', async (n, message) => {
+    let thrown: unknown;
+    let p: Promise<void> | undefined;
+    try {
+      p = new Semaphore(2).acquire(n);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeUndefined();
+    await expect(p).rejects.toMatchObject({ code: 'PPROF_ERR_INVALID_ARG', message });
+  });
 
 describe('a signal shared by several waiters', () => {
   it('RWMutex: a reader behind a writer that gives up with the same signal rejects too', async () => {
