@@ -32,6 +32,8 @@ export class WaiterQueue {
   private _length = 0;
   /** When the last charging release restarted every queued waiter's clock (0: none yet). */
   private _chargedAt = 0;
+  /** True while an aborted waiter's owner re-dispatches: its grants are not releases. */
+  private _leaving = false;
 
   /** Number of waiters still queued. */
   get length(): number {
@@ -67,7 +69,14 @@ export class WaiterQueue {
         w.onAbort = () => {
           if (!w.queued) return;
           this._drop(w);
-          onLeave();
+          // Waiters this lets through were held up by the holders, not by the code that aborted:
+          // its stack (often Node's timer internals for AbortSignal.timeout) must not be charged.
+          this._leaving = true;
+          try {
+            onLeave();
+          } finally {
+            this._leaving = false;
+          }
         };
         signal.addEventListener('abort', w.onAbort, { once: true });
       }
@@ -83,7 +92,7 @@ export class WaiterQueue {
     const w = this._head;
     if (!w) return;
     this._unlink(w);
-    if (w.sinceMillis !== 0) noteContention(this._chargeRelease(w.sinceMillis));
+    if (w.sinceMillis !== 0 && !this._leaving) noteContention(this._chargeRelease(w.sinceMillis));
     w.resolve();
   }
 

@@ -5,7 +5,7 @@
  * section that happens to hand the lock on must not be blamed for a slow one's hold.
  */
 import { lookup, setMutexProfileFraction } from '../../src/profiles';
-import { Mutex } from '../../src/sync';
+import { Mutex, RWMutex } from '../../src/sync';
 import { decode, delta, encode } from '../../src/pprof';
 import { collect, decodeSamples, sumFor } from '../runtime-profiles/helpers';
 
@@ -106,4 +106,30 @@ test('a waiter that gives up at the tail of the queue does not erase the wait of
   expect(sumFor(samples, 'holdWhileTailQuits', 0)).toBe(1);
   // The waiter waited the whole hold; the quitter arrived near its end and must not reset that.
   expect(sumFor(samples, 'holdWhileTailQuits', 1)).toBeGreaterThan((waitedMillis * 1e6) / 2);
+});
+
+/** Gives up on a queued writer; the reader queued behind it then gets the lock inside the abort. */
+function abandonWriter(ac: AbortController): void {
+  ac.abort(new Error('gave up'));
+}
+
+test('a grant made because a waiter gave up is not charged to the code that aborted it', async () => {
+  setMutexProfileFraction(1);
+  const warm = new Mutex();
+  await Promise.all([fastHolder(warm), fastHolder(warm)]);
+  const before = decode(await collect(mutexProfile(), 0));
+  const rw = new RWMutex();
+  await rw.rLock();
+  const ac = new AbortController();
+  const writer = rw.lock(ac.signal).catch(() => 'gave up');
+  const reader = rw.rLock();
+  abandonWriter(ac);
+  expect(await writer).toBe('gave up');
+  await reader;
+  expect(rw.readers).toBe(2);
+  rw.rUnlock();
+  rw.rUnlock();
+  const after = decode(await collect(mutexProfile(), 0));
+  const { samples } = decodeSamples(encode(delta(before, after)));
+  expect(sumFor(samples, 'abandonWriter', 0)).toBe(0);
 });
