@@ -22,24 +22,25 @@ async function heapSnapshot(kind: 'heap' | 'allocs'): Promise<PprofProfile> {
   return buildHeapProfile(takeHeapSnapshot(), kind);
 }
 
+/**
+ * Go's `countHeap`: the records the sampler holds now (not those of the last write). A count does
+ * not start the sampler (the index page counts every profile): not running, no records.
+ */
+function heapRecordCount(): number {
+  return heapSamplerState() === undefined ? 0 : takeHeapSnapshot().records.length;
+}
+
 function heapProvider(kind: 'heap' | 'allocs'): BuiltinProvider {
   return {
     name: kind,
-    // Go counts heap records; ours are known only after a read, so count what the last read saw.
-    count: () => lastRecords.get(kind) ?? 0,
-    async snapshot() {
-      const p = await heapSnapshot(kind);
-      lastRecords.set(kind, p.samples.length);
-      return p;
-    },
+    count: heapRecordCount,
+    snapshot: () => heapSnapshot(kind),
     async text() {
       const p = await this.snapshot();
       return writeHeapText(p, { rate: heapSamplerState()?.intervalBytes ?? 524288, scaled: true });
     },
   };
 }
-
-const lastRecords = new Map<string, number>();
 
 export const heapProfileProvider = (): BuiltinProvider => heapProvider('heap');
 export const allocsProfileProvider = (): BuiltinProvider => heapProvider('allocs');

@@ -29,6 +29,12 @@ function allocateCounted(n: number): number {
   return ring.length;
 }
 
+// A function named `name` that retains `n` arrays of 1000 doubles (8 KB each): one allocation site per name.
+function retainingSite(name: string): (n: number) => void {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('retained', `return function ${name}(n) { for (let i = 0; i < n; i++) retained.push(new Array(1000).fill(1.5)); };`)(retained) as (n: number) => void;
+}
+
 // Another test file in this worker may have left the process-wide sampler running (lookup('heap')
 // starts it lazily): start every test from a fresh sampler, so its heap holds this test's objects.
 beforeEach(() => stopHeapSampler());
@@ -66,6 +72,21 @@ describe.each(['native', 'inspector'] as const)('%s backend, heap mode', (backen
 
     const top = await goPprofOn(out.bytes(), ['-top', '-sample_index=inuse_space']);
     expect(top).toContain('allocateRetained');
+  });
+
+  test('count() is the number of heap records now (Go\'s countHeap), without a write and after a restart', async () => {
+    // 50 allocation sites, ~16 samples each at this interval: every site has records.
+    const sites = Array.from({ length: 50 }, (_, i) => retainingSite(`retainSite${i}`));
+    startHeapSampler({ backend, intervalBytes: 65536 });
+    const heap = lookup('heap');
+    for (const site of sites) site(125);
+    expect(heap?.count()).toBeGreaterThanOrEqual(50);
+    await writeHeapProfile(sink().stream);
+    // A fresh sampler has sampled next to nothing: the count must not be the last write's.
+    stopHeapSampler();
+    retained.length = 0;
+    startHeapSampler({ backend, intervalBytes: 65536 });
+    expect(heap?.count()).toBeLessThan(50);
   });
 
   test('debug=1 writes legacy heap text that go tool pprof reads', async () => {
