@@ -29,7 +29,11 @@ async function snapshot() {
 export function blockProfileProvider(): BuiltinProvider {
   return {
     name: 'block',
-    count: () => blockRecords().size,
+    // As the snapshot: stalls the sampler has not handed over yet count too.
+    count: () => {
+      flushBlockProfile();
+      return blockRecords().size;
+    },
     snapshot,
     text: async () => writeContentionText(await snapshot(), 'contention'),
   };

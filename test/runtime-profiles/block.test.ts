@@ -155,6 +155,19 @@ describe('block profile (event-loop stalls)', () => {
     expect(labelled).toBeGreaterThanOrEqual(0.8 * slow.reduce((a, s) => a + s.values[1], 0));
   });
 
+  it('count() includes a stall the sampler has not handed over yet (as the snapshot does)', async () => {
+    setBlockProfileRate(20_000_000);
+    await turns(30);
+    const before = (await block().snapshot()).samples.length;
+    // A stack no earlier test used, so the stall adds a record.
+    const stallHere = (ms: number): number => fastWork(ms);
+    setTimeout(stallHere, 0, 60);
+    await turns(12);
+    const counted = block().count();
+    expect(counted).toBe((await block().snapshot()).samples.length);
+    expect(counted).toBeGreaterThan(before);
+  });
+
   it('records nothing while off', async () => {
     setBlockProfileRate(0);
     expect(blockProfileRate()).toBe(0);
