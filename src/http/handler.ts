@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { componentLogger } from '../otel-api';
 import { InvalidArgumentError } from '../errors';
 import { profiles } from '../profiles';
+import { heapSamplerState, startHeapSampler } from '../sampler';
 import { serveCpuProfile } from './cpu-route';
 import { serveFlameGraphData, serveFlameGraphPage } from './flamegraph';
 import { renderIndexPage } from './index-page';
@@ -48,6 +49,7 @@ export function pprofHandler(options: PprofHandlerOptions = {}): PprofRequestHan
     throw new InvalidArgumentError('token must be a non-empty string when set');
   }
   const expected = options.token === undefined ? undefined : Buffer.from(`Bearer ${options.token}`);
+  startHeapSampling();
   return (req, res, next) => {
     const url = requestUrl(req);
     if (!url || (url.pathname !== prefix && !url.pathname.startsWith(prefix + '/'))) {
@@ -127,6 +129,20 @@ function decodedName(raw: string): string | undefined {
     return decodeURIComponent(raw);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Go's heap profile is always on (`MemProfileRate`); V8's sampler only samples once started. Started
+ * with the endpoint, the first `/heap` a client asks for holds what was allocated since, instead of
+ * being empty (a sampler already running, e.g. continuous profiling's, is kept as it is).
+ */
+function startHeapSampling(): void {
+  if (heapSamplerState() !== undefined) return;
+  try {
+    startHeapSampler({ mode: 'heap' });
+  } catch (err) {
+    log.debug(`heap sampler not started with the endpoint: ${(err as Error)?.message ?? String(err)}`);
   }
 }
 

@@ -8,7 +8,10 @@ import { setBlockProfileRate, setMutexProfileFraction } from '../profiles';
 import {
   blockProfileRate, disableGoroutineStacks, enableGoroutineStacks, goroutineStacksEnabled, heapSamplerState, startHeapSampler,
 } from '../sampler';
+import { componentLogger } from '../otel-api';
 import { cpuWallCollector, deltaCollector, snapshotCollector, type Collector } from './collectors';
+
+const log = componentLogger('otelprof/scheduler');
 
 /** Collectors plus the undo of the runtime settings they changed. */
 export interface CollectorSetup {
@@ -53,7 +56,13 @@ function addCollectors(config: ProfilingConfig, collectors: Collector[], undo: A
   if (types.has('cpu') || types.has('wall')) {
     collectors.push(cpuWallCollector({ cpu: types.has('cpu'), wall: types.has('wall'), hz: config.cpuHz, backend: config.sampler }));
   }
-  if ((types.has('heap') || types.has('allocs')) && heapSamplerState() === undefined) {
+  const running = heapSamplerState();
+  if (types.has('allocs') && running?.mode === 'heap') {
+    // V8 has one heap sampler per thread, and its mode is fixed while it runs (a pull endpoint or a
+    // heap read started it first): allocs then shows live objects only.
+    log.warn('allocs: the heap sampler already runs in heap mode (started before startProfiling, e.g. by a pull endpoint); allocs profiles show live objects only');
+  }
+  if ((types.has('heap') || types.has('allocs')) && running === undefined) {
     // Started now so the first window already has samples (lookup('heap') would start it lazily).
     startHeapSampler({
       mode: config.heapMode === 'all' ? 'allocs' : 'heap',

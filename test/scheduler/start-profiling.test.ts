@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProfiling, ProfilingAlreadyStartedError, InvalidArgumentError, Mutex, newProfile, setMutexProfileFraction, startCPUProfile, stopCPUProfile } from '../../src';
 import { decode } from '../../src/pprof';
-import { blockProfileRate, cpuSamplerState } from '../../src/sampler';
+import { blockProfileRate, cpuSamplerState, heapSamplerState } from '../../src/sampler';
+import { servePprof } from '../../src/http';
+import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { goPprofOn } from '../support/go-pprof';
 import { startPyroscopeCollector } from '../support/pyroscope-collector';
 import { profileFiles } from '../register/support';
@@ -173,4 +175,20 @@ test('shutdown does not wait for a CPU profile in flight on the pull endpoint: i
   const sink = new PassThrough();
   startCPUProfile(sink);
   stopCPUProfile();
+});
+
+test('allocs asked of continuous profiling while the heap sampler already runs in heap mode (a pull endpoint started it) is warned about', async () => {
+  const endpoint = await servePprof({ port: 0 });
+  expect(heapSamplerState()?.mode).toBe('heap');
+  const warnings: string[] = [];
+  const logger: DiagLogger = { error: () => {}, warn: (...args: unknown[]) => warnings.push(args.join(' ')), info: () => {}, debug: () => {}, verbose: () => {} };
+  diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  try {
+    const p = startProfiling({ exporters: [], profileTypes: ['allocs'] });
+    await p.shutdown();
+  } finally {
+    diag.disable();
+    await endpoint.close();
+  }
+  expect(warnings.filter((w) => w.includes('allocs: the heap sampler already runs in heap mode'))).toHaveLength(1);
 });
