@@ -35,8 +35,9 @@ twoCallSites();
 
 /** Waits until the page has drawn a profile or reported an error; returns the status line. */
 async function loaded(page: import('playwright-core').Page): Promise<string> {
-  await page.waitForFunction(`document.body.dataset.loaded === 'true' || /^error/.test(document.getElementById('status').textContent)`,
-    undefined, { timeout: 30_000 });
+  // Locators, not waitForFunction: a string predicate is eval'd in the page, which its CSP forbids.
+  const done = page.locator('body[data-loaded="true"]').or(page.locator('#status', { hasText: /^error/ }));
+  await done.first().waitFor({ timeout: 30_000 });
   return (await page.locator('#status').textContent()) ?? '';
 }
 
