@@ -13,7 +13,9 @@ export async function serveSymbol(req: IncomingMessage, res: ServerResponse, raw
   let readError: string | undefined;
   if (req.method === 'POST') {
     try {
-      input = await readBody(req, MAX_BODY_BYTES);
+      const body = await readBody(req, MAX_BODY_BYTES);
+      input = body.text;
+      if (body.truncated) readError = `body exceeds ${MAX_BODY_BYTES} bytes; the addresses after it were not read`;
     } catch (err) {
       readError = (err as Error).message;
     }
@@ -43,20 +45,29 @@ function parseAddress(word: string): bigint | undefined {
   }
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/**
+ * The body's first `limit` bytes, cut after the last whole address. The rest is read and dropped
+ * (memory stays bounded), so the client still gets an answer, which says the body was cut.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<{ text: string; truncated: boolean }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let truncated = false;
     req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new Error(`body exceeds ${limit} bytes`));
-        req.destroy();
+      if (truncated) return;
+      if (size + chunk.length > limit) {
+        truncated = true;
+        chunks.push(chunk.subarray(0, limit - size));
         return;
       }
+      size += chunk.length;
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      resolve({ text: truncated ? text.slice(0, Math.max(0, text.lastIndexOf('+'))) : text, truncated });
+    });
     req.on('error', reject);
   });
 }

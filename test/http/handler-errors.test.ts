@@ -185,6 +185,15 @@ describe('pull endpoint headers', () => {
     expect(res.body).toBe('num_symbols: 1\n');
   });
 
+  test('a symbol POST over 1 MiB is answered (the first MiB resolved) and says it was cut, not dropped', async () => {
+    const body = '0x1+'.repeat(400_000);
+    const res = await fetchRaw(server, '/debug/pprof/symbol', 'POST', {}, body);
+    expect(res.status).toBe(200);
+    const lines = res.body.trimEnd().split('\n');
+    expect(lines[0]).toBe('num_symbols: 1');
+    expect(lines.at(-1)).toBe('reading request: body exceeds 1048576 bytes; the addresses after it were not read');
+  });
+
   test('flame graph page is self-contained', async () => {
     const res = await fetchRaw(server, '/debug/pprof/ui/');
     expect(res.status).toBe(200);
