@@ -3,7 +3,7 @@
  * `go tool pprof -top`: flat and cumulative values per function for one sample type.
  */
 import { readFile } from 'node:fs/promises';
-import { decode, isGzip, type Profile } from '../pprof';
+import { decode, isGzip, MAX_GUNZIP_BYTES, type Profile } from '../pprof';
 import { legacyTextKind, parseLegacyText } from './legacy-text';
 import { CommandError } from './usage-error';
 
@@ -56,8 +56,38 @@ async function fetchBytes(source: string, timeoutMillis: number): Promise<Uint8A
         : e.cause?.code ?? e.cause?.message ?? e.message;
     throw new CommandError(`cannot fetch ${source}: ${why}`);
   }
-  if (!res.ok) throw new CommandError(`${source}: HTTP ${res.status}: ${(await res.text()).trim().slice(0, 300)}`);
-  return new Uint8Array(await res.arrayBuffer());
+  if (!res.ok) {
+    const text = Buffer.from(await readBody(res, source, timeoutMillis, 4096)).toString('utf8');
+    throw new CommandError(`${source}: HTTP ${res.status}: ${text.trim().slice(0, 300)}`);
+  }
+  const body = await readBody(res, source, timeoutMillis, MAX_GUNZIP_BYTES + 1);
+  if (body.length > MAX_GUNZIP_BYTES) {
+    throw new CommandError(`${source}: the response inflates to more than ${MAX_GUNZIP_BYTES / (1024 * 1024)} MiB, the limit for a profile (a gzip bomb?)`);
+  }
+  return body;
+}
+
+/**
+ * The first `max` bytes of a response body, then it stops reading: fetch inflates a
+ * `Content-Encoding: gzip` body itself, so a bomb would otherwise take its full size in memory.
+ * A body cut off by the timeout or the connection throws CommandError, as fetch() does.
+ */
+async function readBody(res: Response, source: string, timeoutMillis: number, max: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    // Leaving the loop early cancels the stream (and the download).
+    for await (const chunk of res.body ?? []) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= max) break;
+    }
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMillis / 1000}s (--timeout)` : e.cause?.code ?? e.cause?.message ?? e.message;
+    throw new CommandError(`cannot fetch ${source}: ${why}`);
+  }
+  return Buffer.concat(chunks).subarray(0, max);
 }
 
 async function readBytes(source: string): Promise<Uint8Array> {

@@ -20,6 +20,7 @@ export function decode(bytes: Uint8Array): Profile {
     try {
       raw = gunzip(bytes);
     } catch (err) {
+      if (err instanceof ProfileDecodeError) throw err; // over the size limit: already says so
       throw new ProfileDecodeError(`decode: invalid gzip data: ${(err as Error).message}`);
     }
   }

@@ -1,5 +1,6 @@
 import { createGzip, gunzipSync, constants, type Gzip } from 'node:zlib';
 import { encode } from './encode';
+import { ProfileDecodeError } from './errors';
 import type { Profile } from './model';
 
 /**
@@ -82,7 +83,22 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Synchronous gunzip, for `decode` (small inputs; tests and the delta endpoint). */
+/**
+ * The most bytes `gunzip` inflates: far above any real profile, yet it stops a gzip bomb (1 GB of
+ * zeros is a 1 MB download) before it takes the memory.
+ */
+export const MAX_GUNZIP_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Synchronous gunzip, for `decode` (small inputs; tests and the delta endpoint). Throws
+ * ProfileDecodeError naming the limit once the output would pass `MAX_GUNZIP_BYTES` (zlib stops
+ * inflating there).
+ */
 export function gunzip(bytes: Uint8Array): Uint8Array {
-  return gunzipSync(bytes);
+  try {
+    return gunzipSync(bytes, { maxOutputLength: MAX_GUNZIP_BYTES });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw err;
+    throw new ProfileDecodeError(`decode: gzip data inflates to more than ${MAX_GUNZIP_BYTES / (1024 * 1024)} MiB, the limit for a profile (a gzip bomb?)`);
+  }
 }

@@ -6,7 +6,7 @@ export type { Label, Line, Location, Mapping, Profile, PprofFunction, Sample, St
 export { ProfileBuilder } from './builder';
 export type { ProfileBuilderOptions } from './builder';
 export { encode } from './encode';
-export { gzip, encodeGzip, isGzip, GZIP_LEVEL } from './gzip';
+export { gzip, encodeGzip, isGzip, GZIP_LEVEL, MAX_GUNZIP_BYTES } from './gzip';
 export { decode } from './decode';
 export { ProfileDecodeError, IncompatibleProfilesError } from './errors';
 export { writeCountText, labelString } from './text-count';
