@@ -133,10 +133,13 @@ test('allocs mode on the native backend counts objects as V8 does (the inspector
   expect(objects / 3_000_000).toBeGreaterThan(0.9);
   expect(objects / 3_000_000).toBeLessThan(1.12);
   expect(records.reduce((a, r) => a + r.allocBytes, 0) / objects).toBeGreaterThanOrEqual(16);
-  // Collected objects are kept, so liveness is unknown: in-use is 0 on every Node version. (Node
-  // 26's own allocations mode reported 1 of 20,000 retained objects live: no in-use beats a wrong one.)
+  // Collected objects are kept, so liveness is unknown: in-use is 0 on every Node version. Node 26's
+  // own allocations mode reported in-use, but wrongly: of 20,000 retained objects it called 1 live
+  // (here: retained objects, yet in-use values from that mode were a fraction of them or 0).
   expect(records.every((r) => r.inuseObjects === 0 && r.inuseBytes === 0)).toBe(true);
-  expect(takeHeapSnapshot().records.some((r) => r.inuseBytes > 0)).toBe(false);
+  allocateRetained(50_000);
+  expect(takeHeapSnapshot().records.filter((r) => r.inuseBytes > 0).map((r) => r.stack[0]?.functionName)).toEqual([]);
+  retained.length = 0;
 });
 
 test('the mode is chosen once: switching while running is refused', () => {
