@@ -13,22 +13,10 @@ import { encode, ProfileBuilder } from '../../src/pprof';
 import { readProfileSource, topFunctions } from '../../src/cli/top';
 import { CommandError } from '../../src/cli/usage-error';
 import { ensureBuilt, otelprof, stderrLines } from './support';
+import { gzipBomb, rng } from '../support/hostile-input';
 
 let dir: string;
 
-/** 300 gzip members of 1 MiB of zeros: 300 KB that inflate to 300 MiB. */
-const bomb = (): Buffer => Buffer.concat(Array(300).fill(gzipSync(Buffer.alloc(1 << 20), { level: 9 })));
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -83,7 +71,7 @@ test('a truncated gzip download, an HTML page and random bytes fail with the sou
 
 test('a gzip bomb file: exit 1, one line naming the file and the limit', async () => {
   const file = join(dir, 'bomb.pb.gz');
-  writeFileSync(file, bomb());
+  writeFileSync(file, gzipBomb());
   const res = await otelprof(['top', file]);
   expect(res.code).toBe(1);
   expect(stderrLines(res)).toEqual([`otelprof top: ${file} is not a pprof profile (gzipped or raw protobuf, or Go's legacy text): gzip data inflates to more than 256 MiB, the limit for a profile (a gzip bomb?)`]);
@@ -93,7 +81,7 @@ describe('a URL that answers badly', () => {
   let server: Server;
   let url: string;
   beforeAll(async () => {
-    const body = bomb();
+    const body = gzipBomb();
     server = createServer((req, res) => {
       if (req.url?.startsWith('/stall')) {
         // Headers and the start of a body, then nothing: a server that hangs mid-answer.

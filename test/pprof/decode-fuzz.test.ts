@@ -7,18 +7,7 @@
 import { gzipSync } from 'node:zlib';
 import { decode, encode, ProfileBuilder, ProfileDecodeError, type Profile } from '../../src/pprof';
 import { topFunctions } from '../../src/cli/top';
-
-/** mulberry32: a small seeded PRNG, so a failing case is the same case next run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { gzipBomb, rng } from '../support/hostile-input';
 
 function realProfile(): Uint8Array {
   const b = new ProfileBuilder({ sampleTypes: [{ type: 'samples', unit: 'count' }, { type: 'cpu', unit: 'nanoseconds' }] });
@@ -105,7 +94,7 @@ describe('decode on hostile input', () => {
 
   it('refuses a gzip bomb before it inflates past the limit', () => {
     // 300 gzip members of 1 MiB of zeros each: 300 KB that inflate to 300 MiB.
-    const bomb = Buffer.concat(Array(300).fill(gzipSync(Buffer.alloc(1 << 20), { level: 9 })));
+    const bomb = gzipBomb();
     expect(bomb.length).toBeLessThan(1 << 20);
     const got = tryDecode(bomb);
     expect(got).toBeInstanceOf(ProfileDecodeError);

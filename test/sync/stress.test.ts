@@ -1,16 +1,5 @@
 import { Mutex, RWMutex, Semaphore } from '../../src/sync';
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../support/hostile-input';
 
 async function yieldSome(rand: () => number): Promise<void> {
   const n = Math.floor(rand() * 4);
