@@ -79,3 +79,10 @@ export function armLabelSampleContexts(): void {
 export function internedLabelContents(): number {
   return valueOfText.size;
 }
+
+// On AsyncContextFrame runtimes (Node 22 with the flag, 24+) a task's labels reach the native
+// sampler only through its async frame, written when the task enters them: armed at load, the
+// first use of labels prepares the frames, so a CPU profile started later sees the labels of
+// tasks that entered them before it (a long-lived worker loop). Elsewhere the bridge's hooks find
+// them at each callback, so arming waits for the first profile (no cost until then).
+if (Number(process.versions.node.split('.')[0]) >= 22) armLabelSampleContexts();

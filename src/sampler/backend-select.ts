@@ -7,6 +7,7 @@ import { componentLogger } from '../otel-api';
 import { InvalidArgumentError } from '../errors';
 import type { CpuBackend } from './cpu-backend';
 import { InspectorCpuBackend } from './inspector-cpu';
+import { asyncContextFrameActive } from './native-addon';
 import { NativeCpuBackend } from './native-cpu';
 import type { SamplerBackendName } from './types';
 
@@ -39,8 +40,10 @@ export function requestedBackend(option?: SamplerBackendName): SamplerBackendNam
  * dd-trace's profiler, loaded from the same addon copy, refuses ours), the inspector takes over
  * (logged once); a backend that fails to start leaves no bridge installed.
  */
-export function startCpuBackend(intervalMicros: number, option: SamplerBackendName | undefined, drainMillis: number, withBridge: () => boolean): CpuBackend {
-  const backend = createCpuBackend(intervalMicros, option, drainMillis);
+export function startCpuBackend(
+  intervalMicros: number, option: SamplerBackendName | undefined, drainMillis: number, withBridge: () => boolean, existing?: CpuBackend,
+): CpuBackend {
+  const backend = existing ?? createCpuBackend(intervalMicros, option, drainMillis);
   try {
     return started(backend, withBridge);
   } catch (err) {
@@ -74,7 +77,7 @@ export function createCpuBackend(intervalMicros: number, option: SamplerBackendN
     try {
       // The buffer holds twice the drain period: a drain timer late by a whole period loses nothing.
       // (The addon refuses a buffer shorter than one interval.)
-      return new NativeCpuBackend(intervalMicros, Math.max(drainMillis, Math.ceil(intervalMicros / 1000)));
+      return new NativeCpuBackend(intervalMicros, nativeBufferMillis(intervalMicros, drainMillis));
     } catch (err) {
       if (!warnedFallback) {
         warnedFallback = true;
@@ -83,4 +86,28 @@ export function createCpuBackend(intervalMicros: number, option: SamplerBackendN
     }
   }
   return new InspectorCpuBackend(intervalMicros);
+}
+
+/** The native buffer for a drain period (the addon refuses a buffer shorter than one interval). */
+export function nativeBufferMillis(intervalMicros: number, drainMillis: number): number {
+  return Math.max(drainMillis, Math.ceil(intervalMicros / 1000));
+}
+
+/**
+ * A native backend whose bridge keeps sample contexts in async frames (`frame` mode), created
+ * before sampling starts; undefined where that mode does not apply: the inspector asked for, no
+ * addon, no AsyncContextFrame (Node 20, 22 without the flag; checked without loading the addon
+ * there), Windows.
+ */
+export function createFrameBackend(intervalMicros: number, drainMillis: number): NativeCpuBackend | undefined {
+  if (requestedBackend() !== 'native' || process.platform === 'win32') return undefined;
+  if (Number(process.versions.node.split('.')[0]) < 22 || !asyncContextFrameActive()) return undefined;
+  try {
+    const backend = new NativeCpuBackend(intervalMicros, nativeBufferMillis(intervalMicros, drainMillis));
+    if (backend.bridge?.mode === 'frame') return backend;
+    backend.dispose();
+  } catch {
+    // No addon: the sampler falls back to the inspector when it starts, which needs no frames.
+  }
+  return undefined;
 }

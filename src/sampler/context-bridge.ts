@@ -75,6 +75,11 @@ export class ContextBridge {
     this.log = mode === 'log' ? new TransitionLog(1 << 16) : undefined;
   }
 
+  /** Whether the bridge tracks context changes now. */
+  get installed(): boolean {
+    return this._installed;
+  }
+
   /** Starts tracking: wraps the context manager and, outside `frame` mode, enables the hooks. */
   install(): void {
     if (this._installed) {

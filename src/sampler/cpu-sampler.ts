@@ -7,10 +7,11 @@
  */
 import { InvalidArgumentError } from '../errors';
 import { nowNanos } from '../pprof/clock';
-import { requestedBackend, startCpuBackend } from './backend-select';
+import { createFrameBackend, nativeBufferMillis, requestedBackend, startCpuBackend } from './backend-select';
 import { monotonicToEpochOffsetMicros } from './clock';
 import type { CpuBackend } from './cpu-backend';
-import type { BridgeMode } from './context-bridge';
+import type { BridgeMode, ContextBridge } from './context-bridge';
+import { NativeCpuBackend } from './native-cpu';
 import { hasSampleContextSources } from './sample-context';
 import type { RawCpuSample, RawCpuWindow, SamplerBackendName } from './types';
 
@@ -79,13 +80,25 @@ class CpuSampler {
   readonly windows = new Map<WindowImpl, Pending>();
   readonly listeners = new Set<CpuWindowListener>();
   private _drainTimer: NodeJS.Timeout | undefined;
+  /**
+   * On AsyncContextFrame runtimes, the native backend kept between runs with its bridge installed
+   * while sample contexts are in use, stopped or not. The native sampler reads a sample's context
+   * from the running task's async frame, where only entering a context (`context.with`) puts it:
+   * a backend created when a profile starts would find nothing in the frames of tasks that
+   * entered their labels before (a long-lived worker loop, a request in flight). With one backend
+   * for the thread's life, created at the first use of sample contexts, those frames hold its
+   * holders when a later profile starts. The cost while no profile runs: a holder lookup and a
+   * frame entry per `context.with`, as during profiling.
+   */
+  private _kept: NativeCpuBackend | undefined;
+  private _keptTried = false;
 
   open(opts: CpuWindowOptions): CpuWindow {
     const hz = validateHz(opts.hz);
     // Checked even when the backend option will be ignored: a typo must not pass only while sampling.
     if (opts.backend !== undefined) requestedBackend(opts.backend);
     if (this.backend === undefined) {
-      const backend = startCpuBackend(Math.round(1e6 / hz), opts.backend, this.drainMillis, hasSampleContextSources);
+      const backend = this._startBackend(Math.round(1e6 / hz), opts.backend);
       this.backend = backend;
       this.hz = hz;
       this._drainTimer = setTimeout(() => this._drain(), this.drainMillis);
@@ -127,8 +140,11 @@ class CpuSampler {
     }
     if (!restart) {
       this._releasedStuckRestarts += backend.stuckRestarts ?? 0;
-      bridge?.uninstall();
       this.backend = undefined;
+      if (backend !== this._kept) bridge?.uninstall();
+      // The kept backend's bridge goes on tracking (it was suspended while another one ran).
+      if (this._kept !== undefined && hasSampleContextSources()) this._kept.bridge?.install();
+      else this._kept?.bridge?.uninstall();
       clearTimeout(this._drainTimer);
       this._drainTimer = undefined;
     } else {
@@ -147,6 +163,50 @@ class CpuSampler {
     const step = offset - this._lastOffsetMicros;
     this._lastOffsetMicros = offset;
     if (Math.abs(step) >= CLOCK_STEP_MICROS) this._lastSampleMicros += step;
+  }
+
+  /**
+   * Starts the kept frame backend when it fits the request, else a new backend; a new native one
+   * in frame mode becomes the kept one. Any other backend runs with the kept bridge suspended, so
+   * `context.with` enters one bridge, not two.
+   */
+  private _startBackend(intervalMicros: number, option: SamplerBackendName | undefined): CpuBackend {
+    const kept = this._kept;
+    const fits = kept !== undefined && !kept.disposed && requestedBackend(option) === 'native'
+      && kept.intervalMicros === intervalMicros && kept.bufferMillis === nativeBufferMillis(intervalMicros, this.drainMillis);
+    if (!fits) kept?.bridge?.uninstall();
+    const backend = startCpuBackend(intervalMicros, option, this.drainMillis, hasSampleContextSources, fits ? kept : undefined);
+    if (fits && backend !== kept) this._kept = undefined; // it could not start (and freed its profiler)
+    if (!fits && backend instanceof NativeCpuBackend && backend.bridge?.mode === 'frame') {
+      kept?.dispose();
+      backend.keep = true;
+      this._kept = backend;
+    }
+    return backend;
+  }
+
+  /**
+   * From the first use of sample contexts on an AsyncContextFrame runtime: creates the kept frame
+   * backend if there is none and installs its bridge while no backend samples (see `_kept`).
+   */
+  prepareFrameContexts(): void {
+    if (this.backend !== undefined || !hasSampleContextSources()) return;
+    if (this._kept === undefined && !this._keptTried) {
+      this._keptTried = true;
+      const kept = createFrameBackend(Math.round(1e6 / DEFAULT_CPU_HZ), this.drainMillis);
+      if (kept !== undefined) {
+        kept.keep = true;
+        this._kept = kept;
+      }
+    }
+    this._kept?.bridge?.install();
+  }
+
+  /** The bridge that sees context changes now: the running backend's, else the kept idle one's. */
+  activeBridge(): ContextBridge | undefined {
+    if (this.backend !== undefined) return this.backend.bridge;
+    const b = this._kept?.bridge;
+    return b !== undefined && b.installed ? b : undefined;
   }
 
   /** Stuck-profiler restarts since the process started, over every backend. */
@@ -294,8 +354,10 @@ export function setCpuDrainMillis(millis: number): number {
  * started (otherwise the bridge would only be installed at the next window rotation).
  */
 export function activateSampleContexts(): void {
-  const b = sampler().backend?.bridge;
-  if (b !== undefined && hasSampleContextSources()) b.install();
+  const s = sampler();
+  const b = s.backend?.bridge;
+  if (s.backend === undefined) s.prepareFrameContexts();
+  else if (b !== undefined && hasSampleContextSources()) b.install();
 }
 
 /**
@@ -306,6 +368,6 @@ export function activateSampleContexts(): void {
  * since the bridge wrapped it (it rewraps at the next window rotation).
  */
 export function refreshSampleContext(onlyIfUnwrapped = false): void {
-  const b = sampler().backend?.bridge;
+  const b = sampler().activeBridge();
   if (b !== undefined && hasSampleContextSources()) b.refresh(onlyIfUnwrapped);
 }

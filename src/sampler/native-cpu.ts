@@ -20,15 +20,24 @@ export class NativeCpuBackend implements CpuBackend {
   readonly name = 'native' as const;
   readonly supportsLabels = CONTEXTS_SUPPORTED;
   readonly bridge: ContextBridge | undefined;
+  readonly intervalMicros: number;
+  readonly bufferMillis: number;
+  /**
+   * Kept between runs (the CPU sampler's frame backend, see `kept-frame-backend.ts`): a stop
+   * leaves the addon's profiler, and with it the holders already in async frames, usable for the
+   * next start. Holders are only valid for the profiler that made them (another instance reading
+   * one crashes the process), so the backend is one profiler with one store for its whole life.
+   */
+  keep = false;
   private readonly _profiler: NativeTimeProfiler;
-  private readonly _intervalMicros: number;
+  private _disposed = false;
   private _emptyWindows = 0;
   /** How often a stuck V8 profiler was restarted. */
   stuckRestarts = 0;
   private readonly _onExit = (): void => {
     try {
       this._profiler.stop(false);
-      this._profiler.dispose();
+      this.dispose();
     } catch {
       // Exiting anyway.
     }
@@ -42,7 +51,8 @@ export class NativeCpuBackend implements CpuBackend {
    */
   constructor(intervalMicros: number, bufferMillis: number) {
     const addon = loadNativeAddon();
-    this._intervalMicros = intervalMicros;
+    this.intervalMicros = intervalMicros;
+    this.bufferMillis = bufferMillis;
     const useCPED = CONTEXTS_SUPPORTED && asyncContextFrameActive();
     const store = useCPED ? new AsyncLocalStorage<unknown>() : undefined;
     this._profiler = new addon.TimeProfiler({
@@ -75,7 +85,7 @@ export class NativeCpuBackend implements CpuBackend {
    * ones included), so two long empty windows in a row mean it is stuck: restart V8's profile.
    */
   private _checkStuck(root: NativeTimeNode, durationMicros: number): void {
-    const empty = root.children.length === 0 && durationMicros > 100 * this._intervalMicros;
+    const empty = root.children.length === 0 && durationMicros > 100 * this.intervalMicros;
     this._emptyWindows = empty ? this._emptyWindows + 1 : 0;
     if (this._emptyWindows < 2) return;
     this._emptyWindows = 0;
@@ -91,7 +101,7 @@ export class NativeCpuBackend implements CpuBackend {
       // "another profiler is already active": this addon copy's profiler belongs to someone else
       // (dd-trace, say). Free ours; the caller falls back to the inspector.
       try {
-        this._profiler.dispose();
+        this.dispose();
       } catch {
         // Not started: nothing else to free.
       }
@@ -103,13 +113,24 @@ export class NativeCpuBackend implements CpuBackend {
     if (this.bridge?.mode === 'global') this._profiler.context = undefined;
   }
 
+  /** Frees the addon's profiler (idempotent); the backend cannot start again. */
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    this._profiler.dispose();
+  }
+
+  get disposed(): boolean {
+    return this._disposed;
+  }
+
   collect(restart: boolean): RawCpuWindow {
     // With restart the addon begins the next profile before it stops this one, so V8 keeps its
     // code logging on and no sample falls between the windows.
     const prof = this._profiler.stop(restart);
     if (!restart) {
       process.removeListener('exit', this._onExit);
-      this._profiler.dispose();
+      if (!this.keep) this.dispose();
     }
     if (restart) this._checkStuck(prof.topDownRoot, prof.endTime - prof.startTime);
     const offset = monotonicToEpochOffsetMicros();
@@ -122,7 +143,7 @@ export class NativeCpuBackend implements CpuBackend {
     return {
       startNanos: microsToNanos(prof.startTime + offset),
       endNanos: microsToNanos(prof.endTime + offset),
-      intervalNanos: this._intervalMicros * 1000,
+      intervalNanos: this.intervalMicros * 1000,
       hasCpuTime: hasCpu,
       backend: 'native',
       samples,
