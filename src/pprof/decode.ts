@@ -1,4 +1,5 @@
 import type { perftools } from '../../proto/generated/profile';
+import { checkValid } from './check-valid';
 import { ProfileDecodeError } from './errors';
 import { gunzip, isGzip } from './gzip';
 import type { Label, Location, Mapping, Profile, PprofFunction, Sample, ValueType } from './model';
@@ -10,8 +11,10 @@ type Pb = perftools.profiles.Profile;
  * Decodes a pprof profile, gzip-compressed (detected by the `1f 8b` magic) or raw protobuf,
  * into the in-memory model with strings resolved. Decoding uses the static code generated from
  * proto/profile.proto. Throws `ProfileDecodeError` (`PPROF_ERR_DECODE`) on empty input, corrupt
- * gzip, bytes that are not a protobuf `Profile`, or a bad string table (pprof's own rules:
- * `string_table[0]` must be `""`, every index must be in range).
+ * gzip, bytes that are not a protobuf `Profile`, a bad string table (pprof's own rules:
+ * `string_table[0]` must be `""`, every index must be in range), or a profile Go's `profile.Parse`
+ * refuses as malformed (see `checkValid`: value counts, ids that are 0, repeat or point nowhere).
+ * A location's mapping id that names no mapping reads as 0 (no mapping), as Go reads it.
  */
 export function decode(bytes: Uint8Array): Profile {
   if (bytes.length === 0) throw new ProfileDecodeError('decode: empty input file');
@@ -30,7 +33,16 @@ export function decode(bytes: Uint8Array): Profile {
   } catch (err) {
     throw new ProfileDecodeError(`decode: not a pprof profile (${raw.length} bytes): ${(err as Error).message}`);
   }
-  return fromPb(pb);
+  const p = fromPb(pb);
+  checkValid(p);
+  dropUnknownMappings(p);
+  return p;
+}
+
+/** Go resolves a mapping id with no mapping to "none" and accepts it; the model spells none 0. */
+function dropUnknownMappings(p: Profile): void {
+  const ids = new Set(p.mappings.map((m) => m.id));
+  for (const l of p.locations) if (!ids.has(l.mappingId)) l.mappingId = 0;
 }
 
 /**
