@@ -20,6 +20,12 @@ export interface ProfileBuilderOptions {
   defaultSampleType?: string;
   /** Free-form comments; default none. */
   comments?: string[];
+  /**
+   * Keep string labels whose value is the empty string; default false (pprof readers drop them).
+   * Go's goroutine profile keeps them: `# labels: {"k":""}` in its debug=1 text, and a label
+   * with its key only (no `str`) in the proto, which is what the encoder writes for `str: ''`.
+   */
+  keepEmptyLabels?: boolean;
 }
 
 /** A distinct stack: its id and location ids (leaf first). */
@@ -62,8 +68,9 @@ export class ProfileBuilder {
 
   /**
    * Adds one observation. `stack` is leaf first; `values` has one number per sample type;
-   * `labels` are string (`str`) or numeric (`num`, optional `numUnit`) labels. Labels with an
-   * empty string value or with no value are skipped (pprof drops them anyway).
+   * `labels` are string (`str`) or numeric (`num`, optional `numUnit`) labels. Labels with no
+   * value are skipped, and so are those with an empty string value unless `keepEmptyLabels`
+   * (pprof drops them anyway).
    * Throws `InvalidArgumentError` when `values.length` differs from the number of sample types.
    *
    * Stack arrays and frame objects are remembered by identity (samplers reuse them, and this is
@@ -75,7 +82,7 @@ export class ProfileBuilder {
       throw new InvalidArgumentError(`ProfileBuilder.addSample: got ${values.length} values, want ${n} (one per sample type)`);
     }
     const entry = this._stack(stack);
-    const kept = labels && labels.length > 0 ? keptLabels(labels) : undefined;
+    const kept = labels && labels.length > 0 ? keptLabels(labels, this._opts.keepEmptyLabels === true) : undefined;
     const key: number | string = kept ? `${entry.id}|${labelKey(kept)}` : entry.id;
     const index = this._sampleIndex.get(key);
     if (index !== undefined) {
@@ -182,10 +189,10 @@ function sameIds(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /** Labels pprof would keep, copied and sorted by key then value (so order does not matter). */
-function keptLabels(labels: readonly Label[]): Label[] | undefined {
+function keptLabels(labels: readonly Label[], keepEmpty: boolean): Label[] | undefined {
   const out: Label[] = [];
   for (const l of labels) {
-    if (l.str !== undefined && l.str !== '') out.push({ key: l.key, str: l.str });
+    if (l.str !== undefined && (l.str !== '' || keepEmpty)) out.push({ key: l.key, str: l.str });
     else if (l.str === undefined && typeof l.num === 'number') {
       out.push(l.numUnit ? { key: l.key, num: l.num, numUnit: l.numUnit } : { key: l.key, num: l.num });
     }

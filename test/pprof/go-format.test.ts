@@ -71,4 +71,18 @@ describe('count profile label lines match Go runtime/pprof', () => {
     expect(want).toHaveLength(sets.length);
     expect(labelLines(writeCountText(b.build(), 'goroutine'))).toEqual(want);
   });
+
+  it('keeps a label whose value is the empty string, as Go does (pprof.Labels("k", ""))', async () => {
+    const emptySets = [['k', ''], ['a', '', 'b', 'x'], ['b', 'x']];
+    const b = new ProfileBuilder({ sampleTypes: [{ type: 'goroutine', unit: 'count' }], keepEmptyLabels: true });
+    const stack = [{ functionName: 'park', fileName: '/srv/p.js', line: 1, column: 1 }];
+    for (const set of emptySets) {
+      const labels = [];
+      for (let i = 0; i < set.length; i += 2) labels.push({ key: set[i], str: set[i + 1] });
+      b.addSample(stack, [1], labels);
+    }
+    const want = labelLines(await goGoroutineText(emptySets));
+    expect(want).toEqual(['# labels: {"a":"", "b":"x"}', '# labels: {"b":"x"}', '# labels: {"k":""}']);
+    expect(labelLines(writeCountText(b.build(), 'goroutine'))).toEqual(want);
+  });
 });

@@ -7,6 +7,7 @@ import { goPprofOn } from '../support/go-pprof';
 import { decode, delta, encode } from '../../src/pprof';
 import { goroutineProfileProvider } from '../../src/profiles/builtin-goroutine';
 import { collect, decodeSamples, sumFor } from './helpers';
+import { parseRaw } from '../pprof/go-raw';
 
 const goroutine = (): NonNullable<ReturnType<typeof lookup>> => {
   const p = lookup('goroutine');
@@ -87,6 +88,41 @@ describe('goroutine profile (live async work)', () => {
     const after = decodeSamples(await collect(goroutine(), 0)).samples;
     expect(sumFor(after, 'leakResources')).toBe(0);
     expect((await collect(goroutine(), 2)).toString()).not.toContain('leakResources');
+  });
+
+  it('keeps a label whose value is the empty string: debug=1 text as Go, proto label with its key only', async () => {
+    enableGoroutineStacks();
+    function leakEmptyLabel(): NodeJS.Timeout[] { return Array.from({ length: 3 }, () => setTimeout(() => {}, 600_000)); }
+    function leakEmptyAndSet(): NodeJS.Timeout[] { return Array.from({ length: 4 }, () => setTimeout(() => {}, 600_000)); }
+    const timers = [
+      ...runWithLabels(labels('job', ''), leakEmptyLabel),
+      ...runWithLabels(labels('team', 'core', 'job', ''), leakEmptyAndSet),
+    ];
+    try {
+      // Go: pprof.Do(ctx, pprof.Labels("job", ""), f) prints `# labels: {"job":""}` (labelMap.String).
+      const text = (await collect(goroutine(), 1)).toString();
+      expect(text).toMatch(/\n3 @[0-9a-fx ]+\n# labels: \{"job":""\}\n#\t.*\(Timeout\).*\n(#\t.*\n)*#\t.*\tleakEmptyLabel\+/);
+      expect(text).toMatch(/\n4 @[0-9a-fx ]+\n# labels: \{"job":"", "team":"core"\}\n#\t.*\(Timeout\).*\n(#\t.*\n)*#\t.*\tleakEmptyAndSet\+/);
+      // The label lines are comments to go tool pprof: it reads the text, counts intact.
+      const raw = parseRaw(await goPprofOn(text, ['-raw']));
+      expect(raw.sampleTypes).toEqual(['goroutine/count']);
+      expect(raw.samples.reduce((a, x) => a + x.values[0], 0)).toBe(Number(/^goroutine profile: total (\d+)/.exec(text)?.[1]));
+
+      // Go's proto writer: pbLabel(key, "", 0) is a label with its key and no str (index 0).
+      const { samples, raw: pb } = decodeSamples(await collect(goroutine(), 0));
+      const str = (i: unknown): string => pb.stringTable.strings[Number(i)] ?? '';
+      const mine = pb.sample.filter((_, i) => samples[i].stack.includes('leakEmptyAndSet'));
+      expect(mine).toHaveLength(1);
+      expect(Number(mine[0].value[0])).toBe(4);
+      expect(mine[0].label.map((l) => [str(l.key), Number(l.str) === 0 ? null : str(l.str), Number(l.num)])).toEqual([['job', null, 0], ['team', 'core', 0]]);
+      expect(samples.filter((x) => x.stack.includes('leakEmptyLabel')).map((x) => x.labels)).toEqual([{ job: '' }]);
+      // go tool pprof reads it; a key-only label is no tag to pprof (the same for Go's own profile).
+      const tags = await goPprofOn(await collect(goroutine(), 0), ['-tags']);
+      expect(tags).toMatch(/team: Total 4(\.0)?\n\s+4(\.0)? \(\s*100%\): core\n/);
+      expect(tags).not.toMatch(/job/);
+    } finally {
+      timers.forEach(clearTimeout);
+    }
   });
 
   it('supports a delta between two snapshots (for ?seconds=)', async () => {
