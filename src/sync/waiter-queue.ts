@@ -10,6 +10,8 @@ import { noteContention, contentionEnabled, nowMillis } from './contention';
 export interface Waiter {
   /** What the waiter asks for: 1 for a mutex, the weight for a semaphore, -1 for an RW writer. */
   readonly want: number;
+  /** Arrival order across queues that serve one lock (RWMutex's readers and writers); else 0. */
+  readonly ticket: number;
   /**
    * `performance.now()` since when its wait is not yet charged to a release: when it started
    * waiting, or the last release that charged it (0 when mutex profiling was off when it queued).
@@ -24,6 +26,13 @@ export interface Waiter {
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
 }
+
+/**
+ * How a grant is charged to the mutex profile: `release` as Go's `semrelease1` (the granted
+ * waiter's wait and that of the waiters still queued, see `grantHead`); `alone` only the granted
+ * waiter's wait (the others wait on something this release does not free); `none` not at all.
+ */
+export type GrantCharge = 'release' | 'alone' | 'none';
 
 /** FIFO of waiters; the owner decides when the head may be granted. */
 export class WaiterQueue {
@@ -55,10 +64,10 @@ export class WaiterQueue {
    * leaves the queue, the promise rejects with `signal.reason`, and `onLeave` runs so the owner
    * can grant the waiters that were behind it.
    */
-  enqueue(want: number, signal: AbortSignal | undefined, onLeave: () => void): Promise<void> {
+  enqueue(want: number, signal: AbortSignal | undefined, onLeave: () => void, ticket = 0): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const w: Waiter = {
-        want, sinceMillis: contentionEnabled() ? nowMillis() : 0, prev: this._tail, next: undefined,
+        want, ticket, sinceMillis: contentionEnabled() ? nowMillis() : 0, prev: this._tail, next: undefined,
         queued: true, resolve, reject, signal, onAbort: undefined,
       };
       if (this._tail) this._tail.next = w;
@@ -86,33 +95,51 @@ export class WaiterQueue {
   /**
    * Removes the head and resolves it: the lock now belongs to that waiter. The wait is reported
    * as a contention event from inside the releaser's call, so the profile sees the releaser's
-   * stack (Go charges mutex delay to the unlocker).
+   * stack (Go charges mutex delay to the unlocker). `charge` says which waits it is charged.
    */
-  grantHead(): void {
+  grantHead(charge: GrantCharge = 'release'): void {
     const w = this._head;
     if (!w) return;
     this._unlink(w);
-    if (w.sinceMillis !== 0 && !this._leaving) noteContention(this._chargeRelease(w.sinceMillis));
+    if (w.sinceMillis !== 0 && !this._leaving && charge !== 'none') {
+      const now = nowMillis();
+      noteContention(charge === 'release' ? this._chargeRelease(now, w.sinceMillis, this._head, this._length) : now - w.sinceMillis);
+    }
     w.resolve();
   }
 
   /**
-   * The delay this release caused, in ms, as Go's `semrelease1` charges it: the granted waiter's
-   * uncharged wait plus, for the waiters still queued, the average of the head's and tail's
-   * uncharged waits times their number. Their clocks then restart (head and tail, O(1), as Go's
-   * `dequeue` does), so a later release, maybe a quick one, is not blamed for this one's hold.
+   * A release that hands the head something short of the lock, so it stays queued: RWMutex's
+   * inner writer mutex, passed on by a writer's unlock to the next writer, who must still wait for
+   * the readers it let in. Charged as a `release`; the head's clock restarts too, so what it
+   * waits from now on is charged to the release that grants it.
    */
-  private _chargeRelease(grantedSince: number): number {
+  chargeHead(): void {
+    const w = this._head;
+    if (w === undefined || w.sinceMillis === 0 || this._leaving) return;
     const now = nowMillis();
+    const delay = this._chargeRelease(now, w.sinceMillis, w.next, this._length - 1);
+    w.sinceMillis = now;
+    this._chargedAt = now;
+    noteContention(delay);
+  }
+
+  /**
+   * The delay a release caused, in ms, as Go's `semrelease1` charges it: the granted waiter's
+   * uncharged wait plus, for the `behind` waiters still queued from `next` to the tail, the
+   * average of the granted waiter's and the tail's uncharged waits times their number. Their
+   * clocks then restart (next and tail, O(1), as Go's `dequeue` does), so a later release, maybe a
+   * quick one, is not blamed for this one's hold.
+   */
+  private _chargeRelease(now: number, grantedSince: number, next: Waiter | undefined, behind: number): number {
     const headWait = now - grantedSince;
-    const head = this._head;
     const tail = this._tail;
-    if (head === undefined || tail === undefined) return headWait;
+    if (next === undefined || tail === undefined || behind === 0) return headWait;
     const tailWait = tail.sinceMillis !== 0 ? now - tail.sinceMillis : 0;
-    if (head.sinceMillis !== 0) head.sinceMillis = now;
+    if (next.sinceMillis !== 0) next.sinceMillis = now;
     if (tail.sinceMillis !== 0) tail.sinceMillis = now;
     this._chargedAt = now;
-    return headWait + ((headWait + tailWait) / 2) * this._length;
+    return headWait + ((headWait + tailWait) / 2) * behind;
   }
 
   /** Takes an aborted waiter out of the queue and rejects it with its signal's reason. */

@@ -133,3 +133,128 @@ test('a grant made because a waiter gave up is not charged to the code that abor
   const { samples } = decodeSamples(encode(delta(before, after)));
   expect(sumFor(samples, 'abandonWriter', 0)).toBe(0);
 });
+
+/*
+ * An RWMutex is three semaphores in Go (sync/rwmutex.go), and each semrelease charges only its own
+ * waiters: readers blocked by a writer wait on readerSem, released once per reader by the writer's
+ * Unlock; a writer waiting for readers to leave waits on writerSem, released by the last RUnlock
+ * (rUnlockSlow); a writer blocked by another writer waits on the inner Mutex w, released by that
+ * writer's Unlock. One release must not be charged with the waits of another semaphore's waiters.
+ */
+
+/** Mutex profile samples recorded while `run` runs. */
+async function mutexSamplesDuring(run: () => Promise<void>): Promise<ReturnType<typeof decodeSamples>['samples']> {
+  setMutexProfileFraction(1);
+  const warm = new Mutex();
+  await Promise.all([fastHolder(warm), fastHolder(warm)]);
+  const before = decode(await collect(mutexProfile(), 0));
+  await run();
+  const after = decode(await collect(mutexProfile(), 0));
+  return decodeSamples(encode(delta(before, after))).samples;
+}
+
+const hold = (): Promise<void> => new Promise((r) => setTimeout(r, 30));
+
+/** The last reader leaves: Go's rUnlockSlow releases writerSem for the writer waiting on it. */
+function lastReaderLeaves(rw: RWMutex): void {
+  rw.rUnlock();
+}
+
+/** The writer leaves: Go's Unlock releases readerSem once per waiting reader, then the inner Mutex. */
+function writerUnlocks(rw: RWMutex): void {
+  rw.unlock();
+}
+
+/** A second writer leaves, as `writerUnlocks` (a separate stack so the profile tells them apart). */
+function nextWriterUnlocks(rw: RWMutex): void {
+  rw.unlock();
+}
+
+test('RWMutex: the last RUnlock is charged only the writer it lets in; the readers queued behind that writer go to its Unlock', async () => {
+  let writerWaited = 0;
+  let readersWaitedAtLeast = 0;
+  const samples = await mutexSamplesDuring(async () => {
+    const rw = new RWMutex();
+    await rw.rLock();
+    const lockAt = performance.now();
+    const writer = rw.lock().then(() => { writerWaited = performance.now() - lockAt; });
+    const r1 = rw.rLock();
+    const r1QueuedAt = performance.now();
+    const r2 = rw.rLock();
+    const r2QueuedAt = performance.now();
+    await hold();
+    lastReaderLeaves(rw);
+    await writer;
+    const unlockAt = performance.now();
+    writerUnlocks(rw);
+    readersWaitedAtLeast = (unlockAt - r1QueuedAt) + (unlockAt - r2QueuedAt);
+    await Promise.all([r1, r2]);
+    rw.rUnlock();
+    rw.rUnlock();
+  });
+  expect(sumFor(samples, 'lastReaderLeaves', 0)).toBe(1);
+  expect(sumFor(samples, 'writerUnlocks', 0)).toBe(2);
+  // writerSem has one waiter, the writer: the readers behind it are not this release's to charge.
+  expect(sumFor(samples, 'lastReaderLeaves', 1)).toBeLessThanOrEqual(Math.ceil(writerWaited * 1e6));
+  // Both readers waited on readerSem from the moment they queued until the writer's Unlock.
+  expect(sumFor(samples, 'writerUnlocks', 1)).toBeGreaterThanOrEqual(readersWaitedAtLeast * 1e6 - 1e3);
+});
+
+test('RWMutex: a writer queued behind another writer is charged to that writer\'s Unlock, not to the RUnlock that let the first in', async () => {
+  let firstWaited = 0;
+  let secondWaitedAtLeast = 0;
+  const samples = await mutexSamplesDuring(async () => {
+    const rw = new RWMutex();
+    await rw.rLock();
+    const lockAt = performance.now();
+    const first = rw.lock().then(() => { firstWaited = performance.now() - lockAt; });
+    const second = rw.lock();
+    const secondQueuedAt = performance.now();
+    await hold();
+    lastReaderLeaves(rw);
+    await first;
+    secondWaitedAtLeast = performance.now() - secondQueuedAt;
+    writerUnlocks(rw);
+    await second;
+    rw.unlock();
+  });
+  expect(sumFor(samples, 'lastReaderLeaves', 0)).toBe(1);
+  expect(sumFor(samples, 'writerUnlocks', 0)).toBe(1);
+  // The second writer waits on the inner Mutex the first holds, not on writerSem.
+  expect(sumFor(samples, 'lastReaderLeaves', 1)).toBeLessThanOrEqual(Math.ceil(firstWaited * 1e6));
+  expect(sumFor(samples, 'writerUnlocks', 1)).toBeGreaterThanOrEqual(secondWaitedAtLeast * 1e6 - 1e3);
+});
+
+test('RWMutex: a writer\'s Unlock that lets readers in also hands the inner Mutex to the next writer; the last RUnlock is charged only the wait after that', async () => {
+  let firstGrantedAt = 0;
+  let unlockStartedAt = 0;
+  let secondWaitedAtLeast = 0;
+  const samples = await mutexSamplesDuring(async () => {
+    const rw = new RWMutex();
+    await rw.lock();
+    const r1 = rw.rLock();
+    const first = rw.lock().then(() => { firstGrantedAt = performance.now(); });
+    const second = rw.lock();
+    await hold();
+    unlockStartedAt = performance.now();
+    writerUnlocks(rw);
+    const unlockedAt = performance.now();
+    await r1;
+    await hold();
+    lastReaderLeaves(rw);
+    await first;
+    secondWaitedAtLeast = performance.now() - unlockedAt;
+    nextWriterUnlocks(rw);
+    await second;
+    rw.unlock();
+  });
+  // Go: the Unlock releases readerSem for the reader, then w.Unlock gives the first writer the
+  // inner Mutex (two events); that writer then waits on writerSem for the reader to leave.
+  expect(sumFor(samples, 'writerUnlocks', 0)).toBe(2);
+  expect(sumFor(samples, 'lastReaderLeaves', 0)).toBe(1);
+  expect(sumFor(samples, 'nextWriterUnlocks', 0)).toBe(1);
+  // writerSem's wait started at the Unlock; the second writer (on w) is not the RUnlock's to charge.
+  expect(sumFor(samples, 'lastReaderLeaves', 1)).toBeLessThanOrEqual(Math.ceil((firstGrantedAt - unlockStartedAt) * 1e6));
+  // The second writer's wait on w since the first Unlock is the first writer's Unlock's to charge.
+  expect(sumFor(samples, 'nextWriterUnlocks', 1)).toBeGreaterThanOrEqual(secondWaitedAtLeast * 1e6 - 1e3);
+});

@@ -67,6 +67,33 @@ describe('lock primitives under random lock/unlock/abort', () => {
     expect(rw.waiting).toBe(0);
   });
 
+  it.each([8, 9])('RWMutex grants queued readers and writers in arrival order (seed %i)', async (seed) => {
+    const rand = rng(seed);
+    const rw = new RWMutex();
+    let queued = 0;
+    const granted: number[] = [];
+    const tasks: Promise<void>[] = [];
+    for (let i = 0; i < OPS; i++) {
+      const ac = rand() < 0.3 ? new AbortController() : undefined;
+      const write = rand() < 0.3;
+      const waitingBefore = rw.waiting;
+      const acquire = write ? rw.lock(ac?.signal) : rw.rLock(ac?.signal);
+      // Only calls that queued have a place in line; an immediate grant has none.
+      const place = rw.waiting > waitingBefore ? ++queued : 0;
+      tasks.push(acquire.then(async () => {
+        if (place !== 0) granted.push(place);
+        await yieldSome(rand);
+        if (write) rw.unlock(); else rw.rUnlock();
+      }, () => undefined));
+      if (ac && rand() < 0.7) void Promise.resolve().then(() => ac.abort());
+      if (rand() < 0.2) await yieldSome(rand);
+    }
+    await Promise.all(tasks);
+    expect(granted.length).toBeGreaterThan(OPS / 4);
+    expect(granted).toEqual([...granted].sort((a, b) => a - b));
+    expect(rw.waiting).toBe(0);
+  });
+
   it.each([6, 7])('Semaphore never hands out more than its size (seed %i)', async (seed) => {
     const rand = rng(seed);
     const s = new Semaphore(5);
