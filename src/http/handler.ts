@@ -5,7 +5,7 @@ import { profiles } from '../profiles';
 import { heapSamplerState, startHeapSampler } from '../sampler';
 import { serveCpuProfile } from './cpu-route';
 import { serveFlameGraphData, serveFlameGraphPage } from './flamegraph';
-import { renderIndexPage } from './index-page';
+import { indexEntries, renderIndexPage } from './index-page';
 import { serveNamedProfile } from './named-profile-route';
 import { serveError } from './serve-error';
 import { serveSymbol } from './symbol';
@@ -99,7 +99,7 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, path: 
     case '':
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.end(renderIndexPage(profiles().map((p) => ({ name: p.name, count: p.count() }))));
+      res.end(renderIndexPage(indexEntries(profiles())));
       return;
     case 'cmdline':
       res.setHeader('X-Content-Type-Options', 'nosniff');

@@ -26,6 +26,23 @@ export interface IndexEntry {
   count: number;
 }
 
+/** Go's `countHeap` counts both: the sampler's records, the same number for either view. */
+const HEAP_COUNTED = new Set(['heap', 'allocs']);
+
+/**
+ * The index rows for `profiles`, each count read once. `heap` and `allocs` count the same sampler
+ * records, and a read walks V8's whole sample tree on the event loop (in `allocs` mode it also
+ * folds and resets the sampler's buffer), so one view reads it once for both.
+ */
+export function indexEntries(profiles: ReadonlyArray<{ name: string; count(): number }>): IndexEntry[] {
+  let heapCount: number | undefined;
+  return profiles.map((p) => {
+    if (!HEAP_COUNTED.has(p.name)) return { name: p.name, count: p.count() };
+    heapCount ??= p.count();
+    return { name: p.name, count: heapCount };
+  });
+}
+
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' })[c] as string);
 

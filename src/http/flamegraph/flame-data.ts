@@ -1,4 +1,4 @@
-import type { Profile } from '../../pprof/model';
+import type { Label, Profile } from '../../pprof/model';
 
 /** What the flame graph page receives: frames once, samples as root-first frame indexes. */
 export interface FlameData {
@@ -46,9 +46,7 @@ export function toFlameData(name: string, profile: Profile): FlameData {
       for (const line of loc.lines) stack.push(frameOf(line.functionId));
     }
     stack.reverse();
-    const labels: Record<string, string> = {};
-    for (const l of s.labels) labels[l.key] = l.str !== undefined ? l.str : `${l.num ?? 0}${l.numUnit ? ' ' + l.numUnit : ''}`;
-    return { stack, values: s.values, labels };
+    return { stack, values: s.values, labels: labelObject(s.labels) };
   });
   const defaultIdx = profile.sampleTypes.findIndex((t) => t.type === profile.defaultSampleType);
   return {
@@ -58,6 +56,16 @@ export function toFlameData(name: string, profile: Profile): FlameData {
     frames,
     samples,
   };
+}
+
+/**
+ * A sample's labels as a JSON object. Null prototype: on a plain `{}`, a key `__proto__` would set
+ * the prototype instead of a property and vanish from the JSON.
+ */
+function labelObject(labels: readonly Label[]): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const l of labels) out[l.key] = l.str !== undefined ? l.str : `${l.num ?? 0}${l.numUnit ? ' ' + l.numUnit : ''}`;
+  return out;
 }
 
 /**
