@@ -58,13 +58,43 @@ async function fetchBytes(source: string, timeoutMillis: number): Promise<Uint8A
   }
   if (!res.ok) {
     const text = Buffer.from(await readBody(res, source, timeoutMillis, 4096)).toString('utf8');
-    throw new CommandError(`${source}: HTTP ${res.status}: ${text.trim().slice(0, 300)}`);
+    throw new CommandError(`${source}: HTTP ${res.status}: ${errorBodyText(text)}`);
   }
   const body = await readBody(res, source, timeoutMillis, MAX_GUNZIP_BYTES + 1);
   if (body.length > MAX_GUNZIP_BYTES) {
     throw new CommandError(`${source}: the response inflates to more than ${MAX_GUNZIP_BYTES / (1024 * 1024)} MiB, the limit for a profile (a gzip bomb?)`);
   }
   return body;
+}
+
+/** Longest error body shown, in characters (the server's explanation, not a page of HTML). */
+const MAX_ERROR_BODY_CHARS = 300;
+
+/**
+ * Controls a terminal acts on: C0 but tab and newline (ESC, BEL, CR, NUL...), DEL, C1 (0x9b is
+ * CSI on 8-bit terminals), and bidi/line-separator marks that reorder or split what is shown.
+ */
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * An HTTP error body made safe to print: the server's text stays readable (tabs, newlines), but
+ * a hostile server cannot drive the user's terminal: controls are shown escaped as Go quotes
+ * them (`\x1b`, `\r`). At most 300 characters, `...` marking a cut.
+ */
+export function errorBodyText(body: string): string {
+  const chars = Array.from(body.replace(/\r\n/g, '\n').trim());
+  // Cut by code point, before escaping, so neither a surrogate pair nor an escape is split.
+  const shown = chars.slice(0, MAX_ERROR_BODY_CHARS).join('');
+  const cut = chars.length > MAX_ERROR_BODY_CHARS ? '...' : '';
+  return shown.replace(TERMINAL_CONTROLS, escapeControl) + cut;
+}
+
+/** Go's strconv.Quote escapes: `\a \b \f \r \v` by name, the rest `\xNN` or `\uNNNN`. */
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\r': '\\r', '\v': '\\v' };
+
+function escapeControl(c: string): string {
+  const code = c.charCodeAt(0);
+  return NAMED_ESCAPES[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
 }
 
 /**

@@ -10,13 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encode, ProfileBuilder } from '../../src/pprof';
-import { readProfileSource, topFunctions } from '../../src/cli/top';
+import { errorBodyText, readProfileSource, topFunctions } from '../../src/cli/top';
 import { CommandError } from '../../src/cli/usage-error';
 import { ensureBuilt, otelprof, stderrLines } from './support';
 import { gzipBomb, rng } from '../support/hostile-input';
 
 let dir: string;
 
+/** What a hostile server answers: window title and clear screen (ESC/BEL), CR, NUL, C1 CSI, and a tab and CRLF kept. */
+const HOSTILE_ERROR_BODY = 'bad request\x1b]0;pwned\x07\x1b[2J\r\nfake line\r\x00\u009b31m\tend\n';
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -77,6 +79,12 @@ test('a gzip bomb file: exit 1, one line naming the file and the limit', async (
   expect(stderrLines(res)).toEqual([`otelprof top: ${file} is not a pprof profile (gzipped or raw protobuf, or Go's legacy text): gzip data inflates to more than 256 MiB, the limit for a profile (a gzip bomb?)`]);
 });
 
+test('a long error body is cut at 300 characters, never inside a surrogate pair or an escape', () => {
+  expect(errorBodyText(`${'a'.repeat(299)}\u{1f600}tail`)).toBe(`${'a'.repeat(299)}\u{1f600}...`);
+  expect(errorBodyText(`${'a'.repeat(299)}\x1b[2J`)).toBe(`${'a'.repeat(299)}\\x1b...`);
+  expect(errorBodyText('\u202eevil')).toBe('\\u202eevil');
+});
+
 describe('a URL that answers badly', () => {
   let server: Server;
   let url: string;
@@ -87,6 +95,11 @@ describe('a URL that answers badly', () => {
         // Headers and the start of a body, then nothing: a server that hangs mid-answer.
         res.writeHead(req.url === '/stall-error' ? 500 : 200, { 'content-type': 'text/plain' });
         res.write('x'.repeat(100));
+        return;
+      }
+      if (req.url === '/hostile-error') {
+        res.writeHead(400, { 'content-type': 'text/plain' });
+        res.end(HOSTILE_ERROR_BODY);
         return;
       }
       res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/octet-stream' });
@@ -102,6 +115,16 @@ describe('a URL that answers badly', () => {
 
   test('a bomb served with Content-Encoding: gzip (fetch inflates it) is refused before it inflates past the limit', async () => {
     await expect(readProfileSource(`${url}/profile`)).rejects.toThrow(new CommandError(`${url}/profile: the response inflates to more than 256 MiB, the limit for a profile (a gzip bomb?)`));
+  });
+
+  test('an error body with terminal controls is shown escaped: readable, but it cannot drive the terminal', async () => {
+    const res = await otelprof(['top', `${url}/hostile-error`]);
+    expect(res.code).toBe(1);
+    // Retitle the window and clear the screen, overwrite the line (CR), cut the text (NUL), CSI (C1).
+    expect(res.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    // A slow run (a loaded machine) adds a `reading <url> (1s)` progress line first.
+    expect(res.stderr.replace(/^reading .*\n/gm, '')).toBe(`otelprof top: ${url}/hostile-error: HTTP 400: bad request\\x1b]0;pwned\\a\\x1b[2J\n`
+      + 'fake line\\r\\x00\\x9b31m\tend\n');
   });
 
   test('a body that stops mid-way gives up at the timeout with a CommandError naming the source', async () => {
