@@ -166,9 +166,10 @@ class CpuSampler {
   }
 
   /**
-   * Starts the kept frame backend when it fits the request, else a new backend; a new native one
-   * in frame mode becomes the kept one. Any other backend runs with the kept bridge suspended, so
-   * `context.with` enters one bridge, not two.
+   * Starts the kept frame backend when it fits the request, else a new backend; the first native
+   * one in frame mode becomes the kept one. Any other backend (another rate, the inspector) runs
+   * for its profile only, with the kept bridge suspended so that `context.with` enters one bridge,
+   * not two; the kept one stays, so the frames keep their holders for the profiles after it.
    */
   private _startBackend(intervalMicros: number, option: SamplerBackendName | undefined): CpuBackend {
     const kept = this._kept;
@@ -177,8 +178,7 @@ class CpuSampler {
     if (!fits) kept?.bridge?.uninstall();
     const backend = startCpuBackend(intervalMicros, option, this.drainMillis, hasSampleContextSources, fits ? kept : undefined);
     if (fits && backend !== kept) this._kept = undefined; // it could not start (and freed its profiler)
-    if (!fits && backend instanceof NativeCpuBackend && backend.bridge?.mode === 'frame') {
-      kept?.dispose();
+    if (this._kept === undefined && backend instanceof NativeCpuBackend && backend.bridge?.mode === 'frame') {
       backend.keep = true;
       this._kept = backend;
     }

@@ -13,11 +13,13 @@ beforeAll(() => ensureBuilt());
 
 interface Counts { total: number; labelled: number }
 
-function runFixture(env: Record<string, string>): Promise<{ first: Counts; second: Counts }> {
+type Result = Record<'first' | 'second' | 'inspector' | 'afterOthers', Counts>;
+
+function runFixture(env: Record<string, string>): Promise<Result> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [join(__dirname, 'fixtures', 'early-labels.js')], { env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${err.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').pop() as string) as { first: Counts; second: Counts });
+      else resolve(JSON.parse(stdout.trim().split('\n').pop() as string) as Result);
     });
   });
 }
@@ -28,7 +30,8 @@ test.each([
   ['inspector', '1'],
 ])('a task labelled before the profile started keeps its labels (%s, OTel context manager: %s)', async (backend, otel) => {
   const r = await runFixture({ OTELPROF_SAMPLER: backend, EARLY_LABELS_OTEL: otel });
-  for (const c of [r.first, r.second]) {
+  // The two first profiles, then one on the inspector and one after a profile at another rate.
+  for (const c of [r.first, r.second, r.inspector, r.afterOthers]) {
     // 100 rounds of a 4 ms burn: about 40 samples of 10 ms.
     expect(c.total).toBeGreaterThan(15);
     expect(c.labelled / c.total).toBeGreaterThanOrEqual(0.95);
