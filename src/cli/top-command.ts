@@ -1,7 +1,7 @@
 /** `otelprof top <file|url>`: the command around {@link topFunctions}. */
 import { parseArgs } from './args';
 import { withProgress } from './progress';
-import { isUrl, readProfileSource, renderTop, topFunctions } from './top';
+import { isUrl, readProfileSource, renderTop, terminalSafe, topFunctions } from './top';
 import { CommandError, UsageError } from './usage-error';
 
 export const TOP_HELP = `Usage: otelprof top <file|url> [options]
@@ -56,14 +56,14 @@ export async function topCommand(argv: readonly string[]): Promise<string> {
   if (profile.sampleTypes.length === 0) throw new CommandError(`${source} is not a pprof profile: it has no sample types`);
   const wanted = args.flags['sample-type'] as string | undefined;
   if (wanted !== undefined && !profile.sampleTypes.some((t) => t.type === wanted)) {
-    const known = profile.sampleTypes.map((t) => t.type).join(', ');
+    const known = profile.sampleTypes.map((t) => terminalSafe(t.type)).join(', ');
     throw new UsageError(`otelprof top: --sample-type ${JSON.stringify(wanted)} is not in ${source} (it has: ${known})`);
   }
   const report = topFunctions(profile, wanted);
   const header: string[] = [];
   if (profile.timeNanos) header.push(`Time: ${new Date(Number(profile.timeNanos / 1_000_000n)).toISOString()}`);
   if (profile.durationNanos) header.push(`Duration: ${(profile.durationNanos / 1e9).toFixed(2)}s`);
-  const types = profile.sampleTypes.map((t) => `${t.type}/${t.unit}`).join(', ');
+  const types = profile.sampleTypes.map((t) => terminalSafe(`${t.type}/${t.unit}`)).join(', ');
   return [`Source: ${source}`, `Sample types: ${types}${header.length ? `  ${header.join('  ')}` : ''}`,
     renderTop(report, nodeCount)].join('\n');
 }

@@ -75,6 +75,16 @@ const MAX_ERROR_BODY_CHARS = 300;
  * CSI on 8-bit terminals), and bidi/line-separator marks that reorder or split what is shown.
  */
 const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** The same, tab and newline included: for text that must stay on one line (a table cell). */
+const TERMINAL_CONTROLS_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A string from a profile (function, sample type or unit name) made safe to print on one line: a
+ * profile from a file or a server is untrusted input, and its names reach the user's terminal.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(TERMINAL_CONTROLS_ONE_LINE, escapeControl);
+}
 
 /**
  * An HTTP error body made safe to print: the server's text stays readable (tabs, newlines), but
@@ -90,7 +100,7 @@ export function errorBodyText(body: string): string {
 }
 
 /** Go's strconv.Quote escapes: `\a \b \f \r \v` by name, the rest `\xNN` or `\uNNNN`. */
-const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\r': '\\r', '\v': '\\v' };
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\x07': '\\a', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r', '\v': '\\v' };
 
 function escapeControl(c: string): string {
   const code = c.charCodeAt(0);
@@ -176,8 +186,8 @@ function pickSampleIndex(profile: Profile, wanted?: string): number {
     const i = profile.sampleTypes.findIndex((t) => t.type === name);
     if (i >= 0) return i;
     if (wanted) {
-      const known = profile.sampleTypes.map((t) => t.type).join(', ');
-      throw new CommandError(`sample type "${wanted}" is not in this profile (it has: ${known})`);
+      const known = profile.sampleTypes.map((t) => terminalSafe(t.type)).join(', ');
+      throw new CommandError(`sample type "${terminalSafe(wanted)}" is not in this profile (it has: ${known})`);
     }
   }
   return Math.max(0, profile.sampleTypes.length - 1);
@@ -199,10 +209,11 @@ export function formatValue(v: number, unit: string): string {
 /** Renders a report as a `go tool pprof -top`-like table. */
 export function renderTop(report: TopReport, limit = 20): string {
   const pct = (v: number): string => (report.total === 0 ? '0.00%' : `${Math.abs((100 * v) / report.total).toFixed(2)}%`);
-  const lines = [`Showing top ${Math.min(limit, report.rows.length)} of ${report.rows.length} functions by ${report.sampleType}/${report.unit}, total ${formatValue(report.total, report.unit)}`];
+  const unit = terminalSafe(report.unit);
+  const lines = [`Showing top ${Math.min(limit, report.rows.length)} of ${report.rows.length} functions by ${terminalSafe(report.sampleType)}/${unit}, total ${formatValue(report.total, unit)}`];
   lines.push(`${'flat'.padStart(10)} ${'flat%'.padStart(7)} ${'cum'.padStart(10)} ${'cum%'.padStart(7)}  function`);
   for (const r of report.rows.slice(0, limit)) {
-    lines.push(`${formatValue(r.flat, report.unit).padStart(10)} ${pct(r.flat).padStart(7)} ${formatValue(r.cum, report.unit).padStart(10)} ${pct(r.cum).padStart(7)}  ${r.name}`);
+    lines.push(`${formatValue(r.flat, unit).padStart(10)} ${pct(r.flat).padStart(7)} ${formatValue(r.cum, unit).padStart(10)} ${pct(r.cum).padStart(7)}  ${terminalSafe(r.name)}`);
   }
   return lines.join('\n');
 }

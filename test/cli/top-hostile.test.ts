@@ -85,6 +85,28 @@ test('a long error body is cut at 300 characters, never inside a surrogate pair 
   expect(errorBodyText('\u202eevil')).toBe('\\u202eevil');
 });
 
+test('names from a hostile profile reach the terminal escaped, each on its own table line', async () => {
+  // A function name and a sample type that would set the window title, clear the screen and
+  // start a fake table line; `top` prints them to the user's terminal.
+  const b = new ProfileBuilder({ sampleTypes: [{ type: 'cpu\x1b[2J', unit: 'nanoseconds\x07' }], periodType: { type: 'cpu', unit: 'nanoseconds' }, period: 1 });
+  b.addSample([{ functionName: 'evil\x1b]0;pwned\x07\n  99.00%  fake\u202e', fileName: 'x.js', line: 1, column: 1 }], [5_000_000]);
+  const file = join(dir, 'hostile-names.pb.gz');
+  writeFileSync(file, gzipSync(encode(b.build())));
+  const res = await otelprof(['top', file]);
+  expect(res.code).toBe(0);
+  expect(res.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/);
+  expect(res.stdout).toContain('evil\\x1b]0;pwned\\a\\n  99.00%  fake\\u202e');
+  expect(res.stdout).toContain('by cpu\\x1b[2J/nanoseconds\\a');
+  expect(res.stdout).toContain('Sample types: cpu\\x1b[2J/nanoseconds\\a');
+  // Source, sample types, the table's title and head, one line for the one function: the newline
+  // in its name did not start another.
+  expect(res.stdout.trimEnd().split('\n')).toHaveLength(5);
+  const asked = await otelprof(['top', '--sample-type', 'x', file]);
+  expect(asked.code).not.toBe(0);
+  expect(asked.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+  expect(asked.stderr).toContain('(it has: cpu\\x1b[2J)');
+});
+
 describe('a URL that answers badly', () => {
   let server: Server;
   let url: string;
