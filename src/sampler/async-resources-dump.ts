@@ -12,6 +12,7 @@
  * the dump says so.
  */
 import { performance } from 'node:perf_hooks';
+import { goQuote } from '../pprof/go-quote';
 import type { StackFrame } from '../pprof/model';
 import type { LiveAsyncResource } from './async-resources';
 
@@ -31,7 +32,8 @@ function frameText(f: StackFrame): string {
 function labelsText(r: LiveAsyncResource): string | undefined {
   if (r.labels === undefined || r.labels.size === 0) return undefined;
   const pairs: string[] = [];
-  for (const [k, v] of r.labels) pairs.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  // Quoted as the debug=1 text quotes them (Go's %q), so the two views of one label read alike.
+  for (const [k, v] of r.labels) pairs.push(`${goQuote(k)}:${goQuote(v)}`);
   return `# labels: {${pairs.join(', ')}}`;
 }
 

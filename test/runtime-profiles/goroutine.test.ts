@@ -90,6 +90,20 @@ describe('goroutine profile (live async work)', () => {
     expect((await collect(goroutine(), 2)).toString()).not.toContain('leakResources');
   });
 
+  it('quotes labels in the debug=2 dump as the debug=1 text does (Go\'s %q: \\x1b, not JSON\'s \\u001b)', async () => {
+    enableGoroutineStacks();
+    function leakOddLabel(): NodeJS.Timeout { return setTimeout(() => {}, 600_000); }
+    const timer = runWithLabels(labels('job', 'a"b\x1b\u00e9\t'), leakOddLabel);
+    try {
+      const quoted = '# labels: {"job":"a\\"b\\x1b\u00e9\\t"}';
+      expect((await collect(goroutine(), 1)).toString()).toContain(quoted);
+      const dump = (await collect(goroutine(), 2)).toString();
+      expect(dump).toMatch(new RegExp(`\\[Timeout, [^\\]]+\\]:\\n${quoted.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}\\nleakOddLabel\\(\\)`));
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+
   it('keeps a label whose value is the empty string: debug=1 text as Go, proto label with its key only', async () => {
     enableGoroutineStacks();
     function leakEmptyLabel(): NodeJS.Timeout[] { return Array.from({ length: 3 }, () => setTimeout(() => {}, 600_000)); }
