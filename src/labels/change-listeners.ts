@@ -87,6 +87,11 @@ export function markLabelsUsed(): void {
   }
 }
 
+/** Internal: whether any code in the process has used labels yet (no context can carry any before). */
+export function labelsEverUsed(): boolean {
+  return firstUse().used;
+}
+
 /** Internal: runs `fn` once labels are first used (at once if they already were). */
 export function onFirstLabelsUse(fn: () => void): void {
   const f = firstUse();

@@ -24,7 +24,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from '@opentelemetry/api';
 import { InvalidArgumentError } from '../errors';
 import { otelApi } from '../otel-api';
-import { hasLabelListeners, markLabelsUsed, notifyLabelsChanged } from './change-listeners';
+import { hasLabelListeners, labelsEverUsed, markLabelsUsed, notifyLabelsChanged } from './change-listeners';
 import { checkContext, LABELS_CONTEXT_KEY, labelsOf } from './context';
 import { LabelSet } from './label-set';
 
@@ -57,6 +57,9 @@ function storage(create: boolean): AsyncLocalStorage<Installed> | undefined {
  * `activeContext` when `context.active()` was just read (the sampler's bridge, per callback).
  */
 export function currentLabels(activeContext?: Context): LabelSet | undefined {
+  // Before any label use no context carries one: answer without loading @opentelemetry/api (the
+  // mutex profile asks on every contention; loading the API there held the loop ~10 ms once).
+  if (activeContext === undefined && !labelsEverUsed()) return undefined;
   const active = labelsOf(activeContext ?? otelApi().context.active());
   const installed = storageRef !== undefined ? storageRef.getStore() : storage(false)?.getStore();
   let result: LabelSet | undefined;

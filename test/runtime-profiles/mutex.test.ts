@@ -3,6 +3,9 @@ import { setMutexProfileFraction } from '../../src/profiles/builtin-mutex';
 import { Mutex, Semaphore } from '../../src/sync';
 import { delta, decode, encode } from '../../src/pprof';
 import { goPprofOn } from '../support/go-pprof';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { ensureBuilt } from '../package/consumer';
 import { collect, decodeSamples, sumFor } from './helpers';
 
 const mutex = (): NonNullable<ReturnType<typeof lookup>> => {
@@ -98,5 +101,22 @@ describe('mutex profile', () => {
     // Binomial(2000, 1/4) × 4: mean 2000, sd ≈ 77; allow 5 sd.
     expect(scaled % 4).toBe(0);
     expect(Math.abs(scaled - 2000)).toBeLessThan(400);
+  });
+});
+
+describe('mutex profile in a process without labels', () => {
+  beforeAll(() => ensureBuilt());
+
+  it('records contention without loading @opentelemetry/api (no context can carry labels yet)', async () => {
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [join(__dirname, 'fixtures', 'mutex-no-otel-api.js')], (err, stdout, stderr) =>
+        (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
+    });
+    const r = JSON.parse(out.trim().split('\n').pop() as string) as { before: boolean; afterContention: boolean; text: string };
+    expect(r.before).toBe(false);
+    expect(r.afterContention).toBe(false);
+    // The contention is in the profile: one event, charged to contend's unlock.
+    expect(r.text).toMatch(/^--- mutex:\ncycles\/second=\d+\nsampling period=1\n\d+ 1 @/);
+    expect(r.text).toContain('contend');
   });
 });
