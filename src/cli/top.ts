@@ -3,7 +3,7 @@
  * `go tool pprof -top`: flat and cumulative values per function for one sample type.
  */
 import { readFile } from 'node:fs/promises';
-import { decode, isGzip, MAX_GUNZIP_BYTES, type Profile } from '../pprof';
+import { decode, escapeNonPrintable, isGzip, MAX_GUNZIP_BYTES, type Profile } from '../pprof';
 import { legacyTextKind, parseLegacyText } from './legacy-text';
 import { CommandError } from './usage-error';
 
@@ -71,19 +71,11 @@ async function fetchBytes(source: string, timeoutMillis: number): Promise<Uint8A
 const MAX_ERROR_BODY_CHARS = 300;
 
 /**
- * Controls a terminal acts on: C0 but tab and newline (ESC, BEL, CR, NUL...), DEL, C1 (0x9b is
- * CSI on 8-bit terminals), and bidi/line-separator marks that reorder or split what is shown.
- */
-const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-/** The same, tab and newline included: for text that must stay on one line (a table cell). */
-const TERMINAL_CONTROLS_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/**
  * A string from a profile (function, sample type or unit name) made safe to print on one line: a
  * profile from a file or a server is untrusted input, and its names reach the user's terminal.
  */
 export function terminalSafe(text: string): string {
-  return text.replace(TERMINAL_CONTROLS_ONE_LINE, escapeControl);
+  return escapeNonPrintable(text);
 }
 
 /**
@@ -96,15 +88,7 @@ export function errorBodyText(body: string): string {
   // Cut by code point, before escaping, so neither a surrogate pair nor an escape is split.
   const shown = chars.slice(0, MAX_ERROR_BODY_CHARS).join('');
   const cut = chars.length > MAX_ERROR_BODY_CHARS ? '...' : '';
-  return shown.replace(TERMINAL_CONTROLS, escapeControl) + cut;
-}
-
-/** Go's strconv.Quote escapes: `\a \b \f \r \v` by name, the rest `\xNN` or `\uNNNN`. */
-const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\x07': '\\a', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r', '\v': '\\v' };
-
-function escapeControl(c: string): string {
-  const code = c.charCodeAt(0);
-  return NAMED_ESCAPES[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  return escapeNonPrintable(shown, '\t\n') + cut;
 }
 
 /**

@@ -12,6 +12,21 @@ export function goQuote(s: string): string {
   return out + '"';
 }
 
+/**
+ * `s` with every character Go's `%q` escapes as non-printable written as that escape (`\x1b`, `\r`,
+ * `\u202e`), the rest as is (no quotes; `\` and `"` kept): text from untrusted input that goes to
+ * a terminal, which would act on controls, bidi marks and line separators. Characters in `keep`
+ * pass unescaped (an error body's tabs and line breaks).
+ */
+export function escapeNonPrintable(s: string, keep = ''): string {
+  let out = '';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) as number;
+    out += ch === '\\' || ch === '"' || keep.includes(ch) ? ch : quoteRune(ch, cp);
+  }
+  return out;
+}
+
 const SIMPLE: Record<string, string> = {
   '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '\\': '\\\\', '"': '\\"',
 };

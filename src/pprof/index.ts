@@ -21,3 +21,4 @@ export type { ContentionTextOptions } from './text-contention';
 export { readNodeMemStats } from './mem-stats';
 export type { GoMemStats } from './mem-stats';
 export { SLICE_MILLIS, TimeSlice, yieldToEventLoop } from './yield';
+export { escapeNonPrintable } from './go-quote';

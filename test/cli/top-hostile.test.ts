@@ -146,7 +146,7 @@ describe('a URL that answers badly', () => {
     expect(res.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
     // A slow run (a loaded machine) adds a `reading <url> (1s)` progress line first.
     expect(res.stderr.replace(/^reading .*\n/gm, '')).toBe(`otelprof top: ${url}/hostile-error: HTTP 400: bad request\\x1b]0;pwned\\a\\x1b[2J\n`
-      + 'fake line\\r\\x00\\x9b31m\tend\n');
+      + 'fake line\\r\\x00\\u009b31m\tend\n');
   });
 
   test('a body that stops mid-way gives up at the timeout with a CommandError naming the source', async () => {
