@@ -10,7 +10,9 @@
  */
 import { currentLabels, onFirstLabelsUse, onLabelsChanged, type LabelSet } from '../labels';
 import type { Label } from '../pprof';
-import { activateSampleContexts, refreshSampleContext, registerSampleContextSource, type SampleContextSource } from '../sampler';
+import {
+  activateSampleContexts, asyncContextFramePossible, refreshSampleContext, registerSampleContextSource, type SampleContextSource,
+} from '../sampler';
 
 /** The sample-context value of one distinct label content. */
 interface LabelsValue {
@@ -85,4 +87,4 @@ export function internedLabelContents(): number {
 // first use of labels prepares the frames, so a CPU profile started later sees the labels of
 // tasks that entered them before it (a long-lived worker loop). Elsewhere the bridge's hooks find
 // them at each callback, so arming waits for the first profile (no cost until then).
-if (Number(process.versions.node.split('.')[0]) >= 22) armLabelSampleContexts();
+if (asyncContextFramePossible()) armLabelSampleContexts();

@@ -7,7 +7,7 @@ import { componentLogger } from '../otel-api';
 import { InvalidArgumentError } from '../errors';
 import type { CpuBackend } from './cpu-backend';
 import { InspectorCpuBackend } from './inspector-cpu';
-import { asyncContextFrameActive } from './native-addon';
+import { asyncContextFrameActive, asyncContextFramePossible } from './native-addon';
 import { NativeCpuBackend } from './native-cpu';
 import type { SamplerBackendName } from './types';
 
@@ -101,7 +101,7 @@ export function nativeBufferMillis(intervalMicros: number, drainMillis: number):
  */
 export function createFrameBackend(intervalMicros: number, drainMillis: number): NativeCpuBackend | undefined {
   if (requestedBackend() !== 'native' || process.platform === 'win32') return undefined;
-  if (Number(process.versions.node.split('.')[0]) < 22 || !asyncContextFrameActive()) return undefined;
+  if (!asyncContextFramePossible() || !asyncContextFrameActive()) return undefined;
   try {
     const backend = new NativeCpuBackend(intervalMicros, nativeBufferMillis(intervalMicros, drainMillis));
     if (backend.bridge?.mode === 'frame') return backend;

@@ -21,3 +21,4 @@ export {
 } from './async-resources';
 export type { GoroutineStacksOptions, LiveAsyncResource } from './async-resources';
 export { startWorkerTracking, workersCreated } from './workers';
+export { asyncContextFramePossible } from './native-addon';

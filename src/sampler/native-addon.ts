@@ -71,6 +71,11 @@ export function loadNativeAddon(): NativeAddon {
   }
 }
 
+/** Whether this runtime can have AsyncContextFrame at all (Node 22+), answered without the addon. */
+export function asyncContextFramePossible(): boolean {
+  return Number(process.versions.node.split('.')[0]) >= 22;
+}
+
 let acf: boolean | undefined;
 
 /**

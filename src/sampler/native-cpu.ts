@@ -23,7 +23,7 @@ export class NativeCpuBackend implements CpuBackend {
   readonly intervalMicros: number;
   readonly bufferMillis: number;
   /**
-   * Kept between runs (the CPU sampler's frame backend, see `kept-frame-backend.ts`): a stop
+   * Kept between runs (the CPU sampler's frame backend, see `_kept` in `cpu-sampler.ts`): a stop
    * leaves the addon's profiler, and with it the holders already in async frames, usable for the
    * next start. Holders are only valid for the profiler that made them (another instance reading
    * one crashes the process), so the backend is one profiler with one store for its whole life.
