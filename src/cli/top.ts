@@ -50,11 +50,7 @@ async function fetchBytes(source: string, timeoutMillis: number): Promise<Uint8A
   try {
     res = await fetch(source, { signal: AbortSignal.timeout(timeoutMillis) });
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMillis / 1000}s (--timeout)`
-      : e.cause?.message === 'bad port' ? `fetch refuses port ${new URL(source).port} (a "bad port")`
-        : e.cause?.code ?? e.cause?.message ?? e.message;
-    throw new CommandError(`cannot fetch ${source}: ${why}`);
+    throw fetchError(err, source, timeoutMillis);
   }
   if (!res.ok) {
     const text = Buffer.from(await readBody(res, source, timeoutMillis, 4096)).toString('utf8');
@@ -107,11 +103,18 @@ async function readBody(res: Response, source: string, timeoutMillis: number, ma
       if (size >= max) break;
     }
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMillis / 1000}s (--timeout)` : e.cause?.code ?? e.cause?.message ?? e.message;
-    throw new CommandError(`cannot fetch ${source}: ${why}`);
+    throw fetchError(err, source, timeoutMillis);
   }
   return Buffer.concat(chunks).subarray(0, max);
+}
+
+/** One line for a fetch that failed, before the response or while reading its body. */
+function fetchError(err: unknown, source: string, timeoutMillis: number): CommandError {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMillis / 1000}s (--timeout)`
+    : e.cause?.message === 'bad port' ? `fetch refuses port ${new URL(source).port} (a "bad port")`
+      : e.cause?.code ?? e.cause?.message ?? e.message;
+  return new CommandError(`cannot fetch ${source}: ${why}`);
 }
 
 async function readBytes(source: string): Promise<Uint8Array> {
