@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
+import { serveError } from './serve-error';
 
 /** A writable that keeps everything written to it, for profiles that must be complete before replying. */
 export class BufferSink extends Writable {
@@ -45,15 +46,21 @@ export function clientGone(res: ServerResponse): AbortSignal {
   return controller.signal;
 }
 
-/** Go's text for a duration the server's write timeout would cut short. */
-export const WRITE_TIMEOUT_TEXT = "profile duration exceeds server's WriteTimeout";
-
 /**
- * Go's `durationExceedsWriteTimeout`. A profile waits with the socket idle, so a socket timeout
- * (Node's `server.timeout`, `req.setTimeout`) at or below the duration would end the connection
- * with no reply at all.
+ * Answers 400 with Go's text and returns true when a `seconds=` profile cannot be served: over the
+ * handler's maximum, or (Go's `durationExceedsWriteTimeout`) at or over the socket timeout. A
+ * profile waits with the socket idle, so a socket timeout (Node's `server.timeout`,
+ * `req.setTimeout`) at or below the duration would end the connection with no reply at all.
  */
-export function exceedsSocketTimeout(res: ServerResponse, seconds: number): boolean {
+export function refuseDuration(res: ServerResponse, seconds: number, maxSeconds: number): boolean {
+  if (seconds > maxSeconds) {
+    serveError(res, 400, `profile duration exceeds server's maximum of ${maxSeconds} seconds`);
+    return true;
+  }
   const timeout = res.socket?.timeout;
-  return timeout !== undefined && timeout > 0 && seconds * 1000 >= timeout;
+  if (timeout !== undefined && timeout > 0 && seconds * 1000 >= timeout) {
+    serveError(res, 400, "profile duration exceeds server's WriteTimeout");
+    return true;
+  }
+  return false;
 }

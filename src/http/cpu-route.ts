@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { startCPUProfile, stopCPUProfile } from '../profiles';
-import { BufferSink, clientGone, exceedsSocketTimeout, waitOrAbort, WRITE_TIMEOUT_TEXT } from './collect';
+import { BufferSink, clientGone, refuseDuration, waitOrAbort } from './collect';
 import { intParam } from './query';
 import { serveError } from './serve-error';
 
@@ -11,14 +11,7 @@ import { serveError } from './serve-error';
 export async function serveCpuProfile(res: ServerResponse, params: URLSearchParams, maxSeconds: number): Promise<void> {
   let seconds = intParam(params, 'seconds');
   if (seconds <= 0) seconds = 30;
-  if (seconds > maxSeconds) {
-    serveError(res, 400, `profile duration exceeds server's maximum of ${maxSeconds} seconds`);
-    return;
-  }
-  if (exceedsSocketTimeout(res, seconds)) {
-    serveError(res, 400, WRITE_TIMEOUT_TEXT);
-    return;
-  }
+  if (refuseDuration(res, seconds, maxSeconds)) return;
   const sink = new BufferSink();
   try {
     await startCPUProfile(sink);

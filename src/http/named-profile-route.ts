@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decode, delta, encodeGzip, nowNanos } from '../pprof';
 import { lookup, type Profile } from '../profiles';
-import { BufferSink, clientGone, exceedsSocketTimeout, waitOrAbort, WRITE_TIMEOUT_TEXT } from './collect';
+import { BufferSink, clientGone, refuseDuration, waitOrAbort } from './collect';
 import { intParam } from './query';
 import { serveError } from './serve-error';
 import { runGc } from './run-gc';
@@ -53,14 +53,7 @@ async function serveDelta(res: ServerResponse, profile: Profile, params: URLSear
     serveError(res, 400, '"seconds" parameter is not supported for this profile type');
     return;
   }
-  if (seconds > maxSeconds) {
-    serveError(res, 400, `profile duration exceeds server's maximum of ${maxSeconds} seconds`);
-    return;
-  }
-  if (exceedsSocketTimeout(res, seconds)) {
-    serveError(res, 400, WRITE_TIMEOUT_TEXT);
-    return;
-  }
+  if (refuseDuration(res, seconds, maxSeconds)) return;
   if (intParam(params, 'debug') !== 0) {
     serveError(res, 400, 'seconds and debug params are incompatible');
     return;

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { decode } from '../../pprof';
 import { lookup, startCPUProfile, stopCPUProfile } from '../../profiles';
-import { BufferSink, clientGone, exceedsSocketTimeout, waitOrAbort, WRITE_TIMEOUT_TEXT } from '../collect';
+import { BufferSink, clientGone, refuseDuration, waitOrAbort } from '../collect';
 import { intParam } from '../query';
 import { serveError } from '../serve-error';
 import { toFlameData } from './flame-data';
@@ -22,8 +22,7 @@ export async function serveFlameGraphData(res: ServerResponse, params: URLSearch
   if (name === 'cpu') {
     let seconds = intParam(params, 'seconds');
     if (seconds <= 0) seconds = 5;
-    if (seconds > maxSeconds) return serveError(res, 400, `profile duration exceeds server's maximum of ${maxSeconds} seconds`);
-    if (exceedsSocketTimeout(res, seconds)) return serveError(res, 400, WRITE_TIMEOUT_TEXT);
+    if (refuseDuration(res, seconds, maxSeconds)) return;
     try {
       await startCPUProfile(sink);
     } catch (err) {
