@@ -14,6 +14,7 @@
  *           `full`            startProfiling(): all default types (cpu, wall, heap), the scheduler,
  *                             the Pyroscope Push exporter, period FLUSH_MILLIS
  *           `pyroscope`       @pyroscope/nodejs: wall 100 Hz with CPU time + heap, flush FLUSH_MILLIS
+ *           `labels-only`     (diagnostic) `baseline` with runWithLabels on every unit/request, no profiler
  * Diagnostics (off by default): variants `otelprof-cpu` / `otelprof-heap` (one sampler each, the
  * other profile empty); OTELPROF_PARTS=cpu|heap|none runs the `otelprof` variant with
  * only that sampler (empty profiles for the rest); TRACE_GAPS=1 prints what lines up with the
@@ -48,7 +49,7 @@ const params = Object.fromEntries(paramText.split(':').filter(Boolean).map((kv) 
 }));
 // Labels on every unit/request only where otelprof carries them: the baseline and the peer do
 // not load otelprof at all, so their RSS and CPU hold nothing of it.
-const LABELED = variant === 'otelprof-labels' || variant === 'full';
+const LABELED = variant === 'otelprof-labels' || variant === 'full' || variant === 'labels-only';
 const { labels, runWithLabels } = LABELED ? dist('index') : {};
 /** Runs `fn` under the label `key=value` in the labeled variants, plainly in the others. */
 const labeled = LABELED ? (key, value, fn) => runWithLabels(labels(key, value), fn) : (_key, _value, fn) => fn();
@@ -361,6 +362,8 @@ async function main() {
     baseline: startBaselineWindows, otelprof: () => startOtelprof(false), 'otelprof-labels': () => startOtelprof(true),
     // Diagnostic variants (not in the default sets): one sampler each, interleaved with the others.
     'otelprof-cpu': () => startOtelprof(false, 'cpu'), 'otelprof-heap': () => startOtelprof(false, 'heap'),
+    // Diagnostic: runWithLabels on every unit/request with no profiler (what the labels cost alone).
+    'labels-only': startBaselineWindows,
     full: startFull, pyroscope: startPyroscope,
   };
   if (!starters[variant]) throw new Error(`unknown variant ${variant}`);

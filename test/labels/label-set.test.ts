@@ -1,4 +1,5 @@
 import { LabelSet, labels, UnevenLabelsError } from '../../src/labels';
+import { internedLabelSets, MAX_INTERNED_SETS } from '../../src/labels/label-set';
 
 describe('labels(k, v, ...)', () => {
   test('sorts by key and keeps the last value of a repeated key (Go semantics)', () => {
@@ -112,5 +113,40 @@ describe('LabelSet.contentKey (internal: interning by content)', () => {
   test('no two different sets share a key, whatever characters keys and values hold', () => {
     const sets = [labels('a:b', 'c'), labels('a', 'b:c'), labels('a', '1:b1:c'), labels('a', '1', 'b', 'c'), labels('1:a', ''), labels('', '1:a')];
     expect(new Set(sets.map((s) => s.contentKey())).size).toBe(sets.length);
+  });
+});
+
+describe('labels() shares one set per content (keys in order)', () => {
+  test('the same pairs give the same object, so per-set caches downstream hit', () => {
+    expect(labels('route', '/a')).toBe(labels('route', '/a'));
+    expect(labels('a', '1', 'b', '2')).toBe(labels('a', '1', 'b', '2'));
+    // A prefix of a longer set is its own set, and the longer one still comes back.
+    const prefix = labels('a', '1');
+    expect([...prefix]).toEqual([['a', '1']]);
+    expect(labels('a', '1', 'b', '2')).toBe(labels('a', '1', 'b', '2'));
+    expect(labels('a', '1')).toBe(prefix);
+    expect(labels('route', '/a')).not.toBe(labels('route', '/b'));
+    expect(labels('a', '1', 'b', '2')).not.toBe(labels('a', '1', 'b', '3'));
+    // Out of order or repeated keys build a new (equal) set through the sorting path.
+    expect(labels('b', '2', 'a', '1').equals(labels('a', '1', 'b', '2'))).toBe(true);
+    expect([...labels('a', '1', 'a', '2')]).toEqual([['a', '2']]);
+  });
+
+  test('high-cardinality values do not grow the shared sets without bound', () => {
+    const first = labels('request', 'r-0');
+    for (let i = 1; i < 3 * MAX_INTERNED_SETS; i++) {
+      const set = labels('request', `r-${i}`, 'route', '/x');
+      expect(set.get('request')).toBe(`r-${i}`);
+    }
+    expect(internedLabelSets()).toBeGreaterThan(0);
+    expect(internedLabelSets()).toBeLessThanOrEqual(MAX_INTERNED_SETS);
+    // After the trie started over, an old content makes an equal set again.
+    expect(labels('request', 'r-0').equals(first)).toBe(true);
+  });
+
+  test('bad arguments are refused before anything is shared', () => {
+    expect(() => labels('a', 1 as unknown as string)).toThrow('labels: argument 1 (a value) must be a string (got number)');
+    expect(() => labels('a', '1', 'b')).toThrow(UnevenLabelsError);
+    expect(labels('a', '1').get('a')).toBe('1');
   });
 });
