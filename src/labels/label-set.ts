@@ -3,15 +3,17 @@
  */
 import { InvalidArgumentError } from '../errors';
 import type { Label } from '../pprof/model';
+import { compareGoStrings } from '../pprof/go-string-order';
 import { UnevenLabelsError } from './errors';
 
 // Shared by every copy of otelprof in the process, so a LabelSet made by one copy is accepted by another.
 const LABEL_SET_BRAND: unique symbol = Symbol.for('otelprof.LabelSet') as never;
 
 /**
- * An immutable set of profiler labels (string key -> string value), sorted by key, each key at
- * most once. Build one with {@link labels}; combine with {@link LabelSet.merge}. Instances are
- * shared freely (contexts, caches, samples): nothing ever mutates one.
+ * An immutable set of profiler labels (string key -> string value), sorted by key in Go's order
+ * (UTF-8 bytes), each key at most once. Build one with {@link labels}; combine with
+ * {@link LabelSet.merge}. Instances are shared freely (contexts, caches, samples): nothing ever
+ * mutates one.
  */
 export class LabelSet {
   /** The set with no labels. */
@@ -31,7 +33,7 @@ export class LabelSet {
   constructor(pairs: ReadonlyArray<readonly [string, string]>) {
     const n = pairs.length;
     let ascending = true;
-    for (let i = 1; i < n && ascending; i++) ascending = pairs[i - 1][0] < pairs[i][0];
+    for (let i = 1; i < n && ascending; i++) ascending = compareGoStrings(pairs[i - 1][0], pairs[i][0]) < 0;
     if (ascending) {
       // The usual case (one pair, or keys written in order): no map, no sort. It runs on every
       // `labels()` of a request handler, and what it allocates grows V8's young generation.
@@ -47,7 +49,7 @@ export class LabelSet {
     }
     const byKey = new Map<string, string>();
     for (const [k, v] of pairs) byKey.set(k, v);
-    const keys = [...byKey.keys()].sort(compareStrings);
+    const keys = [...byKey.keys()].sort(compareGoStrings);
     this._keys = Object.freeze(keys);
     this._values = Object.freeze(keys.map((k) => byKey.get(k) as string));
   }
@@ -163,18 +165,13 @@ export class LabelSet {
     let hi = this._keys.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const k = this._keys[mid];
-      if (k === key) return mid;
-      if (k < key) lo = mid + 1;
+      const c = compareGoStrings(this._keys[mid], key);
+      if (c === 0) return mid;
+      if (c < 0) lo = mid + 1;
       else hi = mid - 1;
     }
     return -1;
   }
-}
-
-// Code-unit order, as Go's sort.Strings orders bytes for ASCII keys; locale-independent.
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -192,7 +189,7 @@ export function labels(...keyValues: string[]): LabelSet {
   for (let i = 0; i < keyValues.length; i += 2) {
     checkString(keyValues[i], i, 'key');
     checkString(keyValues[i + 1], i + 1, 'value');
-    if (i > 0 && ascending) ascending = keyValues[i - 2] < keyValues[i];
+    if (i > 0 && ascending) ascending = compareGoStrings(keyValues[i - 2], keyValues[i]) < 0;
   }
   // Keys in order (one pair always is): the set may already exist, as a request handler's
   // `labels('route', r)` makes the same few sets over and over.

@@ -1,4 +1,5 @@
 import { goQuote } from './go-quote';
+import { compareGoStrings } from './go-string-order';
 import type { Label, Profile } from './model';
 import { tabwrite } from './tabwriter';
 import { TextStacks } from './text-stack';
@@ -31,7 +32,7 @@ export function writeCountText(p: Profile, name: string): string {
     if (!frames.has(key)) frames.set(key, stack.frameLines);
     total += count;
   }
-  const keys = [...counts.keys()].sort((a, b) => (counts.get(b) as number) - (counts.get(a) as number) || compareStrings(a, b));
+  const keys = [...counts.keys()].sort((a, b) => (counts.get(b) as number) - (counts.get(a) as number) || compareGoStrings(a, b));
   const lines = [`${name} profile: total ${total}`];
   for (const key of keys) {
     lines.push(...`${counts.get(key)} ${key}`.split('\n'));
@@ -46,25 +47,7 @@ export function writeCountText(p: Profile, name: string): string {
  */
 export function labelString(labels: readonly Label[]): string {
   const pairs = labels.map((l) => `${goQuote(l.key)}:${l.str !== undefined ? goQuote(l.str) : String(l.num ?? 0)}`);
-  pairs.sort(compareStrings);
+  pairs.sort(compareGoStrings);
   return `{${pairs.join(', ')}}`;
 }
 
-/**
- * Go's string order (UTF-8 bytes, i.e. code points). JS `<` compares UTF-16 units, which puts
- * U+10000 and above (surrogates D800-DFFF) before U+E000-U+FFFF; only those units are re-ranked.
- */
-export function compareStrings(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return codePointRank(x) - codePointRank(y);
-  }
-  return a.length - b.length;
-}
-
-function codePointRank(unit: number): number {
-  if (unit >= 0xe000) return unit - 0x800;
-  return unit >= 0xd800 ? unit + 0x2000 : unit;
-}

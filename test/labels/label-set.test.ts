@@ -150,3 +150,38 @@ describe('labels() shares one set per content (keys in order)', () => {
     expect(labels('a', '1').get('a')).toBe('1');
   });
 });
+
+describe('key order is Go\'s (UTF-8 bytes), not JS string order (UTF-16 units)', () => {
+  const utf8 = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+  test('a key above U+FFFF sorts after U+E000-U+FFFF, as in Go; get() finds every key', () => {
+    // U+FF01 is EF BC 81 in UTF-8, U+1F600 is F0 9F 98 80: Go puts U+FF01 first, JS `<` the emoji
+    // (its first UTF-16 unit is D83D).
+    const set = labels('\u{1F600}', '1', '\uFF01', '2', 'a', '3');
+    expect([...set].map(([k]) => k)).toEqual(['a', '\uFF01', '\u{1F600}']);
+    expect([set.get('\u{1F600}'), set.get('\uFF01'), set.get('a'), set.get('\uD83D')]).toEqual(['1', '2', '3', undefined]);
+    // The same pairs given in Go's order take the shared-set path and agree.
+    const inOrder = labels('a', '3', '\uFF01', '2', '\u{1F600}', '1');
+    expect(inOrder.equals(set)).toBe(true);
+    expect(inOrder.toString()).toBe('{"a":"3", "\uFF01":"2", "\u{1F600}":"1"}');
+    expect(set.merge(labels('\uFFFF', 'x')).get('\uFFFF')).toBe('x');
+  });
+
+  test('any keys: iteration follows the UTF-8 byte order and get() finds each', () => {
+    const alphabet = ['a', 'z', '\u00e9', '\u4e2d', '\ud7ff', '\ue000', '\uff01', '\uffff', '\u{10000}', '\u{1F600}', '\u{10FFFF}'];
+    let seed = 7;
+    const rnd = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    for (let round = 0; round < 200; round++) {
+      const kv: string[] = [];
+      for (let i = 0; i < 1 + rnd(6); i++) {
+        let k = '';
+        for (let j = 0; j < 1 + rnd(3); j++) k += alphabet[rnd(alphabet.length)];
+        kv.push(k, `v${i}`);
+      }
+      const set = labels(...kv);
+      const keys = [...set].map(([k]) => k);
+      expect(keys).toEqual([...new Set(keys)].sort(utf8));
+      for (const k of keys) expect(set.has(k)).toBe(true);
+    }
+  });
+});
