@@ -87,8 +87,12 @@ export function runWithLabels<T>(set: LabelSet, fn: (ctx: Context) => T): T {
   markLabelsUsed();
   const current = currentLabels();
   const merged = current === undefined ? set : current.merge(set);
-  const context = otelApi().context;
-  const ctx = context.active().setValue(LABELS_CONTEXT_KEY, merged);
+  const api = otelApi();
+  const context = api.context;
+  const active = context.active();
+  // No context manager (or none entered yet): the root context with these labels, kept on the
+  // shared set (sets are per content, see labels()), so a request handler allocates no Context.
+  const ctx = active === api.ROOT_CONTEXT ? rootContextWith(merged, active) : active.setValue(LABELS_CONTEXT_KEY, merged);
   const store = storage(true) as AsyncLocalStorage<Installed>;
   const installed: Installed = { labels: merged, shadow: merged };
   if (!hasLabelListeners()) return store.run(installed, () => context.with(ctx, fn, undefined, ctx));
@@ -100,6 +104,15 @@ export function runWithLabels<T>(set: LabelSet, fn: (ctx: Context) => T): T {
   } finally {
     notifyLabelsChanged('scope');
   }
+}
+
+const ROOT_WITH = Symbol('otelprof.rootContextWith');
+type WithRootContext = LabelSet & { [ROOT_WITH]?: Context };
+
+/** `root` (the API's ROOT_CONTEXT: one object per process for otelprof's API copy) with `set` as its labels, made once per set. */
+function rootContextWith(set: LabelSet, root: Context): Context {
+  const s = set as WithRootContext;
+  return (s[ROOT_WITH] ??= root.setValue(LABELS_CONTEXT_KEY, set));
 }
 
 function enterScope<T>(fn: (ctx: Context) => T, ctx: Context): T {

@@ -3,7 +3,7 @@
  * context.with, so otelprof's own AsyncLocalStorage must carry the labels.
  */
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
-import { currentLabels, labels, onLabelsChanged, runWithLabels, setContextLabels, withLabels } from '../../src/labels';
+import { currentLabels, label, labels, onLabelsChanged, runWithLabels, setContextLabels, withLabels } from '../../src/labels';
 import { propagationCases } from './propagation-cases';
 
 describe('label propagation without a context manager (otelprof\'s AsyncLocalStorage fallback)', () => {
@@ -17,6 +17,25 @@ describe('label propagation without a context manager (otelprof\'s AsyncLocalSto
 
   test.each(propagationCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     await expect(c.run()).resolves.toEqual(c.expected);
+  });
+
+  test('the ctx given to fn carries the labels, one Context per label content (none made per call)', () => {
+    const seen: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      runWithLabels(labels('route', '/a'), (ctx) => {
+        expect(label(ctx, 'route')).toBe('/a');
+        seen.push(ctx);
+      });
+    }
+    runWithLabels(labels('route', '/b'), (ctx) => seen.push(ctx));
+    expect(new Set(seen).size).toBe(2);
+    expect(label(seen[3] as typeof ROOT_CONTEXT, 'route')).toBe('/b');
+    // Nested: the inner ctx has both labels and is shared the same way.
+    const inner = (): unknown => runWithLabels(labels('a', '1'), () => runWithLabels(labels('b', '2'), (ctx) => ctx));
+    const ctx = inner();
+    expect(inner()).toBe(ctx);
+    expect([label(ctx as typeof ROOT_CONTEXT, 'a'), label(ctx as typeof ROOT_CONTEXT, 'b')]).toEqual(['1', '2']);
+    expect(ROOT_CONTEXT.getValue(Symbol.for('otelprof.labels'))).toBeUndefined();
   });
 
   test('the active OTel context stays ROOT_CONTEXT, yet labels are current', () => {
