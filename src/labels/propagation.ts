@@ -109,7 +109,10 @@ export function runWithLabels<T>(set: LabelSet, fn: (ctx: Context) => T): T {
 const ROOT_WITH = Symbol('otelprof.rootContextWith');
 type WithRootContext = LabelSet & { [ROOT_WITH]?: Context };
 
-/** `root` (the API's ROOT_CONTEXT: one object per process for otelprof's API copy) with `set` as its labels, made once per set. */
+/**
+ * `root` (the ROOT_CONTEXT of otelprof's copy of the API: one object per process) with `set` as
+ * its labels, made once per set.
+ */
 function rootContextWith(set: LabelSet, root: Context): Context {
   const s = set as WithRootContext;
   return (s[ROOT_WITH] ??= root.setValue(LABELS_CONTEXT_KEY, set));
