@@ -23,6 +23,7 @@ export class LabelSet {
   private readonly _values: readonly string[];
   // Lazily built views and merge results: hot paths (sample tagging) reuse them for free.
   private _pprof: readonly Label[] | undefined;
+  private _pprofAll: readonly Label[] | undefined;
   private _text: string | undefined;
   private _merged: WeakMap<LabelSet, LabelSet> | undefined;
 
@@ -124,17 +125,17 @@ export class LabelSet {
 
   /**
    * The labels as pprof string labels (`{ key, str }`), in key order, cached. Empty values are
-   * left out: pprof drops labels whose value is the empty string anyway.
+   * left out (pprof drops labels whose value is the empty string anyway) unless `keepEmpty`: Go's
+   * goroutine profile keeps them (`# labels: {"k":""}`).
    */
-  toPprofLabels(): readonly Label[] {
-    if (this._pprof === undefined) {
-      const out: Label[] = [];
-      for (let i = 0; i < this._keys.length; i++) {
-        if (this._values[i] !== '') out.push(Object.freeze({ key: this._keys[i], str: this._values[i] }));
-      }
-      this._pprof = Object.freeze(out);
+  toPprofLabels(keepEmpty = false): readonly Label[] {
+    if (this._pprof === undefined || this._pprofAll === undefined) {
+      const all = this._keys.map((key, i) => Object.freeze({ key, str: this._values[i] }));
+      const kept = all.filter((l) => l.str !== '');
+      this._pprofAll = Object.freeze(all);
+      this._pprof = kept.length === all.length ? this._pprofAll : Object.freeze(kept);
     }
-    return this._pprof;
+    return keepEmpty ? this._pprofAll : this._pprof;
   }
 
   /** Go's `labelMap.String()`: `{"k1":"v1", "k2":"v2"}`, sorted by key. */

@@ -5,8 +5,7 @@
  * labels active there; the resource type is the leaf frame, e.g. `(Timeout)`.
  */
 import { readEnv } from '../config';
-import type { LabelSet } from '../labels';
-import { ProfileBuilder, writeCountText, type Label, type Profile as PprofProfile, type StackFrame } from '../pprof';
+import { ProfileBuilder, writeCountText, type Profile as PprofProfile, type StackFrame } from '../pprof';
 import {
   activeResourceCount, activeResourceTypes, enableGoroutineStacks, goroutineStacksEnabled,
 } from '../sampler';
@@ -27,26 +26,6 @@ function typeFrame(type: string): StackFrame {
   return f;
 }
 
-const withEmptyValues = new WeakMap<LabelSet, readonly Label[]>();
-
-/**
- * A resource's labels as pprof labels, empty values included: Go's goroutine profile keeps a
- * label set with `pprof.Labels("k", "")` as `# labels: {"k":""}` (labelMap.String) and writes it
- * to the proto with its key only. `LabelSet.toPprofLabels()` leaves empty values out, so a set
- * that has one gets its own (cached) list.
- */
-function resourceLabels(set: LabelSet | undefined): readonly Label[] | undefined {
-  if (set === undefined) return undefined;
-  const kept = set.toPprofLabels();
-  if (kept.length === set.size) return kept;
-  let all = withEmptyValues.get(set);
-  if (all === undefined) {
-    all = Object.freeze([...set].map(([key, str]) => Object.freeze({ key, str })));
-    withEmptyValues.set(set, all);
-  }
-  return all;
-}
-
 async function snapshot(): Promise<PprofProfile> {
   const live = goroutineStacksEnabled() ? await withMappedStacks(liveAsyncResources()) : undefined;
   const b = new ProfileBuilder({
@@ -57,7 +36,8 @@ async function snapshot(): Promise<PprofProfile> {
   });
   if (live !== undefined) {
     for (const r of live) {
-      b.addSample([typeFrame(r.type), ...r.stack], [1], resourceLabels(r.labels));
+      // Empty values kept, as Go keeps `pprof.Labels("k", "")` (`# labels: {"k":""}`, a key-only proto label).
+      b.addSample([typeFrame(r.type), ...r.stack], [1], r.labels?.toPprofLabels(true));
     }
   } else {
     for (const [type, n] of activeResourceTypes()) b.addSample([typeFrame(type)], [n]);

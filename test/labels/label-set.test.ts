@@ -91,6 +91,16 @@ describe('LabelSet.toPprofLabels', () => {
     expect(set.toPprofLabels()).toBe(pprof);
     expect(Object.isFrozen(pprof)).toBe(true);
   });
+
+  test('keepEmpty keeps labels with an empty value (Go\'s goroutine profile does), also cached', () => {
+    const set = labels('z', 'last', 'a', 'first', 'empty', '');
+    const all = set.toPprofLabels(true);
+    expect(all).toEqual([{ key: 'a', str: 'first' }, { key: 'empty', str: '' }, { key: 'z', str: 'last' }]);
+    expect(set.toPprofLabels(true)).toBe(all);
+    expect(set.toPprofLabels()).toHaveLength(2);
+    const full = labels('a', '1');
+    expect(full.toPprofLabels(true)).toBe(full.toPprofLabels());
+  });
 });
 
 describe('LabelSet.isLabelSet', () => {
