@@ -5,6 +5,7 @@
  * `context.with`. Fired when `runWithLabels` enters and leaves `fn` (synchronously) and after
  * `setContextLabels`. Shared by every copy of otelprof in the process (Symbol.for).
  */
+import type { Context } from '@opentelemetry/api';
 import { componentLogger } from '../otel-api';
 
 const LISTENERS_KEY = Symbol.for('otelprof.labels.listeners');
@@ -97,4 +98,41 @@ export function onFirstLabelsUse(fn: () => void): void {
   const f = firstUse();
   if (f.used) fn();
   else f.waiters.push(fn);
+}
+
+const SCOPE_WRITERS_KEY = Symbol.for('otelprof.labels.scopeFrameWriters');
+/**
+ * Writes what a sampler keeps in the async frame (its sample-context slot) into a new label scope's
+ * frame, for the context `ctx` the scope runs in. Called before the frame is entered: it may
+ * `frame.set`, nothing else (see `src/async-frame.ts`).
+ */
+export type ScopeFrameWriter = (frame: Map<object, unknown>, ctx: Context) => void;
+type GlobalWithWriters = typeof globalThis & { [SCOPE_WRITERS_KEY]?: ScopeFrameWriter[] };
+
+/**
+ * Internal: on AsyncContextFrame runtimes a label scope (`runWithLabels`, `setContextLabels`) enters
+ * one new frame; `writer` adds its own entries to it, so the sampler's slot needs no frame copy of
+ * its own. Returns a function that unsubscribes. A writer that throws is logged and skipped.
+ */
+export function onScopeFrame(writer: ScopeFrameWriter): () => void {
+  const g = globalThis as GlobalWithWriters;
+  const l = (g[SCOPE_WRITERS_KEY] ??= []);
+  if (!l.includes(writer)) l.push(writer);
+  return () => {
+    const i = l.indexOf(writer);
+    if (i >= 0) l.splice(i, 1);
+  };
+}
+
+/** Runs every scope-frame writer on `frame` (not yet entered); errors are logged, never thrown. */
+export function writeScopeFrame(frame: Map<object, unknown>, ctx: Context): void {
+  const l = (globalThis as GlobalWithWriters)[SCOPE_WRITERS_KEY];
+  if (l === undefined) return;
+  for (let i = 0; i < l.length; i++) {
+    try {
+      l[i](frame, ctx);
+    } catch (err) {
+      logger.error(`a scope-frame writer threw: ${String(err)}`);
+    }
+  }
 }

@@ -8,4 +8,5 @@ export { LabelSet, labels } from './label-set';
 export { UnevenLabelsError } from './errors';
 export { LABELS_CONTEXT_KEY, labelsOf, withLabels, label, forLabels } from './context';
 export { currentLabels, runWithLabels, setContextLabels } from './propagation';
-export { onLabelsChanged, onFirstLabelsUse } from './change-listeners';
+export { onLabelsChanged, onFirstLabelsUse, onScopeFrame } from './change-listeners';
+export type { ScopeFrameWriter } from './change-listeners';

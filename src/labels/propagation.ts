@@ -19,12 +19,16 @@
  * `runWithLabels` sets both the OTel context (when a manager exists, so `context.active()` and the
  * `ctx` passed to `fn` carry the labels) and the own storage (the fallback, and the scope that
  * undoes `setContextLabels` calls made inside `fn`, as Go's `Do` restores labels when `f` returns).
+ * On AsyncContextFrame runtimes (Node 24+) the own storage is entered as one new frame that also
+ * holds the samplers' slots (`onScopeFrame`), and the caller's frame object is put back on return
+ * (`src/async-frame.ts`); elsewhere through `AsyncLocalStorage.run`.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from '@opentelemetry/api';
+import { asyncFrames, type AsyncFrames } from '../async-frame';
 import { InvalidArgumentError } from '../errors';
 import { otelApi } from '../otel-api';
-import { hasLabelListeners, labelsEverUsed, markLabelsUsed, notifyLabelsChanged } from './change-listeners';
+import { hasLabelListeners, labelsEverUsed, markLabelsUsed, notifyLabelsChanged, writeScopeFrame } from './change-listeners';
 import { checkContext, LABELS_CONTEXT_KEY, labelsOf } from './context';
 import { LabelSet } from './label-set';
 
@@ -39,6 +43,8 @@ const STORAGE_KEY = Symbol.for('otelprof.labels.storage');
 type GlobalWithStorage = typeof globalThis & { [STORAGE_KEY]?: AsyncLocalStorage<Installed> };
 
 let storageRef: AsyncLocalStorage<Installed> | undefined;
+/** The scope being written into a frame not yet entered (see `enterOwnFrame`): read as installed. */
+let pending: Installed | undefined;
 
 /** The process-wide storage; created only when labels are first installed (no import side effects). */
 function storage(create: boolean): AsyncLocalStorage<Installed> | undefined {
@@ -61,7 +67,7 @@ export function currentLabels(activeContext?: Context): LabelSet | undefined {
   // mutex profile asks on every contention; loading the API there held the loop ~10 ms once).
   if (activeContext === undefined && !labelsEverUsed()) return undefined;
   const active = labelsOf(activeContext ?? otelApi().context.active());
-  const installed = storageRef !== undefined ? storageRef.getStore() : storage(false)?.getStore();
+  const installed = pending ?? (storageRef !== undefined ? storageRef.getStore() : storage(false)?.getStore());
   let result: LabelSet | undefined;
   if (installed === undefined || installed.labels === active) result = active;
   else if (active === installed.shadow || active === undefined) result = installed.labels;
@@ -73,7 +79,8 @@ export function currentLabels(activeContext?: Context): LabelSet | undefined {
  * Go's `pprof.Do`: runs `fn(ctx)` where `ctx` is the active OTel context with `set` added to the
  * labels of the running code (`set` wins on shared keys). The labels follow everything `fn`
  * starts (`await`, promises, timers, callbacks), with or without a registered OTel context
- * manager; an event listener runs with the labels of the code that emits the event. When `fn` returns, the labels of the caller are back in force.
+ * manager; an event listener runs with the labels of the code that emits the event. When `fn` returns, the labels of the caller are back in force
+ * (on Node 24+ its whole async context: a store `fn` entered with `enterWith` stays inside).
  * Returns what `fn` returns (a promise for an async `fn`).
  *
  * @throws InvalidArgumentError (`PPROF_ERR_INVALID_ARG`) if `set` is not a `LabelSet` or `fn` is
@@ -95,6 +102,19 @@ export function runWithLabels<T>(set: LabelSet, fn: (ctx: Context) => T): T {
   const ctx = active === api.ROOT_CONTEXT ? rootContextWith(merged, active) : active.setValue(LABELS_CONTEXT_KEY, merged);
   const store = storage(true) as AsyncLocalStorage<Installed>;
   const installed: Installed = { labels: merged, shadow: merged };
+  const frames = asyncFrames();
+  if (frames !== undefined) {
+    // One frame holds the scope and the sampler's slot; the caller's frame comes back as it was.
+    const prior = frames.current();
+    enterOwnFrame(frames, store, installed, ctx);
+    const announce = hasLabelListeners();
+    try {
+      return announce ? context.with(ctx, enterScope<T>, undefined, fn, ctx) : context.with(ctx, fn, undefined, ctx);
+    } finally {
+      frames.enter(prior);
+      if (announce) notifyLabelsChanged('scope');
+    }
+  }
   if (!hasLabelListeners()) return store.run(installed, () => context.with(ctx, fn, undefined, ctx));
   try {
     // Announced inside the `with`: a listener reading the active context then sees `ctx`, also
@@ -118,6 +138,22 @@ function rootContextWith(set: LabelSet, root: Context): Context {
   return (s[ROOT_WITH] ??= root.setValue(LABELS_CONTEXT_KEY, set));
 }
 
+/**
+ * AsyncContextFrame runtimes: enters a new frame holding `installed` and what the samplers keep
+ * there for `ctx` (one frame copy, where `AsyncLocalStorage.run` for each would copy twice per store).
+ * The writers run before the frame is entered: a sampler reads the current frame from a signal handler.
+ */
+function enterOwnFrame(frames: AsyncFrames, store: AsyncLocalStorage<Installed>, installed: Installed, ctx: Context): void {
+  const frame = frames.derive(store, installed);
+  pending = installed;
+  try {
+    writeScopeFrame(frame, ctx);
+  } finally {
+    pending = undefined;
+  }
+  frames.enter(frame);
+}
+
 function enterScope<T>(fn: (ctx: Context) => T, ctx: Context): T {
   notifyLabelsChanged('scope');
   return fn(ctx);
@@ -134,7 +170,11 @@ function enterScope<T>(fn: (ctx: Context) => T, ctx: Context): T {
 export function setContextLabels(ctx: Context): void {
   checkContext(ctx, 'setContextLabels');
   markLabelsUsed();
-  const installed: Installed = { labels: labelsOf(ctx), shadow: labelsOf(otelApi().context.active()) };
-  (storage(true) as AsyncLocalStorage<Installed>).enterWith(installed);
+  const active = otelApi().context.active();
+  const installed: Installed = { labels: labelsOf(ctx), shadow: labelsOf(active) };
+  const store = storage(true) as AsyncLocalStorage<Installed>;
+  const frames = asyncFrames();
+  if (frames !== undefined) enterOwnFrame(frames, store, installed, active);
+  else store.enterWith(installed);
   if (hasLabelListeners()) notifyLabelsChanged('set');
 }

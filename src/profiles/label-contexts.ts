@@ -8,10 +8,11 @@
  * holder per request (measured: +70-80 % CPU and a growing heap on a label-per-request loop,
  * against +15-22 % with shared values). Equal sets share one value while any of them is alive.
  */
-import { currentLabels, onFirstLabelsUse, onLabelsChanged, type LabelSet } from '../labels';
+import { currentLabels, onFirstLabelsUse, onLabelsChanged, onScopeFrame, type LabelSet } from '../labels';
 import type { Label } from '../pprof';
 import {
-  activateSampleContexts, asyncContextFramePossible, refreshSampleContext, registerSampleContextSource, type SampleContextSource,
+  activateSampleContexts, asyncContextFramePossible, refreshSampleContext, registerSampleContextSource, writeSampleContextEntry,
+  type SampleContextSource,
 } from '../sampler';
 
 /** The sample-context value of one distinct label content. */
@@ -60,6 +61,8 @@ export function enableLabelSampleContexts(): void {
   enabled = true;
   registerSampleContextSource(labelsSource);
   onLabelsChanged((kind) => refreshSampleContext(kind === 'scope'));
+  // AsyncContextFrame runtimes: a label scope's frame carries the sampler's slot from the start.
+  onScopeFrame(writeSampleContextEntry);
 }
 
 /**

@@ -142,10 +142,25 @@ export class ContextBridge {
     const v = resolveSampleContext(otelApi().context.active());
     if (this.mode === 'frame') {
       const store = this._sink.store;
-      if (store !== undefined) store.enterWith(v === undefined ? undefined : this._holderOf(v));
+      if (store === undefined) return;
+      // A label scope may have put this holder in the frame already (`writeFrameEntry`).
+      const h = v === undefined ? undefined : this._holderOf(v);
+      if (store.getStore() !== h) store.enterWith(h);
       return;
     }
     this.set(v);
+  }
+
+  /**
+   * `frame` mode: puts the sample context of `active` into `frame`, a new frame a label scope is
+   * about to enter (not yet current: the signal handler reads the current one). The scope's
+   * `context.with` then finds its holder in place, and `_enter`'s `run` copies no frame.
+   */
+  writeFrameEntry(frame: Map<object, unknown>, active: Context): void {
+    const store = this._sink.store;
+    if (this.mode !== 'frame' || !this._installed || store === undefined) return;
+    const v = resolveSampleContext(active);
+    frame.set(store, v === undefined ? undefined : this._holderOf(v));
   }
 
   /** Wraps the current global context manager if it changed since the last call (NodeSDK start). */

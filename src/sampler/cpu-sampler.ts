@@ -5,6 +5,7 @@
  * restarts V8's profile in one synchronous step (the next profile starts before this one is read),
  * so consecutive windows neither overlap nor lose samples.
  */
+import type { Context } from '@opentelemetry/api';
 import { InvalidArgumentError } from '../errors';
 import { nowNanos } from '../pprof/clock';
 import { createFrameBackend, nativeBufferMillis, requestedBackend, startCpuBackend } from './backend-select';
@@ -370,4 +371,14 @@ export function activateSampleContexts(): void {
 export function refreshSampleContext(onlyIfUnwrapped = false): void {
   const b = sampler().activeBridge();
   if (b !== undefined && hasSampleContextSources()) b.refresh(onlyIfUnwrapped);
+}
+
+/**
+ * Writes the sample context of `active` into `frame`, a new async frame a label scope is about to
+ * enter (AsyncContextFrame runtimes with the native sampler; elsewhere nothing). See
+ * `ContextBridge.writeFrameEntry`.
+ */
+export function writeSampleContextEntry(frame: Map<object, unknown>, active: Context): void {
+  const b = sampler().activeBridge();
+  if (b !== undefined && hasSampleContextSources()) b.writeFrameEntry(frame, active);
 }

@@ -4,7 +4,7 @@
  * nothing about labels, spans or HTTP: layers above register sample-context sources.
  */
 export type { RawCpuSample, RawCpuWindow, RawHeapRecord, RawHeapSnapshot, HeapMode, SamplerBackendName } from './types';
-export { openCpuWindow, onCpuSamples, cpuSamplerState, refreshSampleContext, activateSampleContexts, validateHz, DEFAULT_CPU_HZ } from './cpu-sampler';
+export { openCpuWindow, onCpuSamples, cpuSamplerState, refreshSampleContext, activateSampleContexts, writeSampleContextEntry, validateHz, DEFAULT_CPU_HZ } from './cpu-sampler';
 export type { CpuWindow, CpuWindowOptions, CpuWindowListener } from './cpu-sampler';
 export { buildCpuProfile } from './cpu-profile';
 export type { CpuProfileKind, BuildCpuProfileOptions } from './cpu-profile';
