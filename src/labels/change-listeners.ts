@@ -31,11 +31,13 @@ function list(): Listener[] {
  * that throws is logged and skipped; it never breaks the caller of `runWithLabels`.
  */
 export function onLabelsChanged(listener: Listener): () => void {
-  const l = list();
-  l.push(listener);
+  // Copy on write: notifyLabelsChanged iterates the array it read without copying it per call.
+  const g = globalThis as GlobalWithListeners;
+  g[LISTENERS_KEY] = [...list(), listener];
   return () => {
+    const l = list();
     const i = l.indexOf(listener);
-    if (i >= 0) l.splice(i, 1);
+    if (i >= 0) g[LISTENERS_KEY] = [...l.slice(0, i), ...l.slice(i + 1)];
   };
 }
 
@@ -49,9 +51,9 @@ export function hasLabelListeners(): boolean {
 export function notifyLabelsChanged(kind: LabelsChangeKind): void {
   const l = (globalThis as GlobalWithListeners)[LISTENERS_KEY];
   if (l === undefined) return;
-  for (const fn of l.slice()) {
+  for (let i = 0; i < l.length; i++) {
     try {
-      fn(kind);
+      l[i](kind);
     } catch (err) {
       logger.error(`a labels-changed listener threw: ${String(err)}`);
     }
@@ -115,12 +117,14 @@ type GlobalWithWriters = typeof globalThis & { [SCOPE_WRITERS_KEY]?: ScopeFrameW
  * its own. Returns a function that unsubscribes. A writer that throws is logged and skipped.
  */
 export function onScopeFrame(writer: ScopeFrameWriter): () => void {
+  // Copy on write, as the label listeners.
   const g = globalThis as GlobalWithWriters;
-  const l = (g[SCOPE_WRITERS_KEY] ??= []);
-  if (!l.includes(writer)) l.push(writer);
+  const l = g[SCOPE_WRITERS_KEY] ?? [];
+  if (!l.includes(writer)) g[SCOPE_WRITERS_KEY] = [...l, writer];
   return () => {
-    const i = l.indexOf(writer);
-    if (i >= 0) l.splice(i, 1);
+    const now = g[SCOPE_WRITERS_KEY] ?? [];
+    const i = now.indexOf(writer);
+    if (i >= 0) g[SCOPE_WRITERS_KEY] = [...now.slice(0, i), ...now.slice(i + 1)];
   };
 }
 

@@ -63,6 +63,27 @@ describe('onLabelsChanged (internal, for samplers that cache the current labels)
     expect(seen).toEqual([{ a: '1' }, { inside: 'fn' }, {}, { b: '2' }]);
   });
 
+  test('a listener that unsubscribes (or subscribes another) while being notified: the others of that round still run, once', () => {
+    const calls: string[] = [];
+    let offFirst = (): void => undefined;
+    let offLate = (): void => undefined;
+    offFirst = onLabelsChanged(() => {
+      calls.push('first');
+      offFirst();
+      offLate = onLabelsChanged(() => calls.push('late'));
+    });
+    const offSecond = onLabelsChanged(() => calls.push('second'));
+    try {
+      runWithLabels(labels('a', '1'), () => calls.push('fn'));
+    } finally {
+      offFirst();
+      offSecond();
+      offLate();
+    }
+    // Entry: first (unsubscribes itself, subscribes late), second; exit: second, late.
+    expect(calls).toEqual(['first', 'second', 'fn', 'second', 'late']);
+  });
+
   test('a throwing listener does not break runWithLabels', () => {
     const off = onLabelsChanged(() => { throw new Error('listener bug'); });
     try {
