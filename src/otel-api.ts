@@ -7,7 +7,7 @@
  * the API), which can be read without loading the API.
  */
 import type * as OtelApi from '@opentelemetry/api';
-import type { DiagLogger } from '@opentelemetry/api';
+import type { ContextManager, DiagLogger } from '@opentelemetry/api';
 import { OtelApiError } from './errors';
 
 /**
@@ -60,4 +60,17 @@ export function componentLogger(namespace: string): DiagLogger {
     logger[level](message, ...args);
   };
   return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), verbose: at('verbose') };
+}
+
+/**
+ * The registered global context manager (the no-op one when none is). `@opentelemetry/api` keeps
+ * it behind a private accessor that has been stable through the 1.x line.
+ */
+export function currentContextManager(): ContextManager | undefined {
+  const api = otelApi().context as unknown as { _getContextManager?: () => ContextManager };
+  try {
+    return typeof api._getContextManager === 'function' ? api._getContextManager() : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -30,6 +30,7 @@ import { InvalidArgumentError } from '../errors';
 import { otelApi } from '../otel-api';
 import { hasLabelListeners, labelsEverUsed, markLabelsUsed, notifyLabelsChanged, writeScopeFrame } from './change-listeners';
 import { checkContext, LABELS_CONTEXT_KEY, labelsOf } from './context';
+import { contextManagerStore } from './manager-store';
 import { LabelSet } from './label-set';
 
 interface Installed {
@@ -106,7 +107,7 @@ export function runWithLabels<T>(set: LabelSet, fn: (ctx: Context) => T): T {
   if (frames !== undefined) {
     // One frame holds the scope and the sampler's slot; the caller's frame comes back as it was.
     const prior = frames.current();
-    enterOwnFrame(frames, store, installed, ctx);
+    enterOwnFrame(frames, store, installed, ctx, contextManagerStore(frames));
     const announce = hasLabelListeners();
     try {
       return announce ? context.with(ctx, enterScope<T>, undefined, fn, ctx) : context.with(ctx, fn, undefined, ctx);
@@ -139,12 +140,16 @@ function rootContextWith(set: LabelSet, root: Context): Context {
 }
 
 /**
- * AsyncContextFrame runtimes: enters a new frame holding `installed` and what the samplers keep
- * there for `ctx` (one frame copy, where `AsyncLocalStorage.run` for each would copy twice per store).
- * The writers run before the frame is entered: a sampler reads the current frame from a signal handler.
+ * AsyncContextFrame runtimes: enters a new frame holding `installed`, `ctx` in the context
+ * manager's store (`managerStore`, when it has one) and what the samplers keep there for `ctx`: one
+ * frame copy, where `AsyncLocalStorage.run` for each would copy twice per store. Everything is
+ * written before the frame is entered: a sampler reads the current frame from a signal handler.
  */
-function enterOwnFrame(frames: AsyncFrames, store: AsyncLocalStorage<Installed>, installed: Installed, ctx: Context): void {
+function enterOwnFrame(
+  frames: AsyncFrames, store: AsyncLocalStorage<Installed>, installed: Installed, ctx: Context, managerStore?: AsyncLocalStorage<unknown>,
+): void {
   const frame = frames.derive(store, installed);
+  if (managerStore !== undefined) frame.set(managerStore, ctx);
   pending = installed;
   try {
     writeScopeFrame(frame, ctx);

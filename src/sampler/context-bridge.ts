@@ -24,7 +24,7 @@
 import { createHook } from 'node:async_hooks';
 import type { AsyncHook, AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import { otelApi } from '../otel-api';
+import { currentContextManager, otelApi } from '../otel-api';
 import type { Context, ContextManager } from '@opentelemetry/api';
 import { resolveSampleContext } from './sample-context';
 import { TransitionLog } from './transition-log';
@@ -240,18 +240,5 @@ export class ContextBridge {
     if (this._manager !== undefined && this._origWith !== undefined) this._manager.with = this._origWith;
     this._manager = undefined;
     this._origWith = undefined;
-  }
-}
-
-/**
- * The registered global context manager (the no-op one when none is). `@opentelemetry/api` keeps
- * it behind a private accessor that has been stable through the 1.x line.
- */
-function currentContextManager(): ContextManager | undefined {
-  const api = otelApi().context as unknown as { _getContextManager?: () => ContextManager };
-  try {
-    return typeof api._getContextManager === 'function' ? api._getContextManager() : undefined;
-  } catch {
-    return undefined;
   }
 }

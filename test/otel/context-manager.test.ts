@@ -1,10 +1,11 @@
-import { createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
+import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { EventEmitter } from 'node:events';
 import { profilingContextManager } from '../../src';
 import { isProfilingContextManager } from '../../src/otel';
 import { addContextSwitchListener, hasContextSwitchListeners } from '../../src/otel';
+import { label, labels, runWithLabels } from '../../src/labels';
 
 const KEY = createContextKey('test.name');
 const named = (name: string): Context => ROOT_CONTEXT.setValue(KEY, name);
@@ -153,5 +154,25 @@ describe('profilingContextManager()', () => {
       off();
     }
     expect(events).toEqual(['enter outer', 'enter attached', 'run attached', 'exit outer', 'run outer', 'exit root']);
+  });
+
+  it('runWithLabels under it (registered): enter is the labelled context, exit the caller\'s', () => {
+    // On Node 24+ runWithLabels enters its own async frame, with the manager's context already in
+    // it, and puts the caller's frame back only after `with` returns.
+    const pcm = profilingContextManager(new AsyncLocalStorageContextManager());
+    context.setGlobalContextManager(pcm);
+    const events: string[] = [];
+    const show = (ctx: Context): string => `${nameOf(ctx)} ${label(ctx, 'k') ?? '-'}`;
+    const off = addContextSwitchListener({ enter: (ctx) => events.push(`enter ${show(ctx)}`), exit: (ctx) => events.push(`exit ${show(ctx)}`) });
+    try {
+      context.with(named('outer'), () => {
+        runWithLabels(labels('k', 'v'), (ctx) => events.push(`run ${show(pcm.active())} ${ctx === pcm.active()}`));
+        events.push(`after ${show(pcm.active())}`);
+      });
+    } finally {
+      off();
+      context.disable();
+    }
+    expect(events).toEqual(['enter outer -', 'enter outer v', 'run outer v true', 'exit outer -', 'after outer -', 'exit root -']);
   });
 });
