@@ -20,9 +20,20 @@ type GlobalWithListeners = typeof globalThis & { [LISTENERS_KEY]?: Listener[] };
 
 const logger = componentLogger('otelprof/labels');
 
-function list(): Listener[] {
-  const g = globalThis as GlobalWithListeners;
-  return (g[LISTENERS_KEY] ??= []);
+/**
+ * Adds `item` to the array on globalThis under `key` (unless `once` and it is there) and returns
+ * its removal. Copy on write: a notification loop iterates the array it read, without copying it
+ * per call, and a change made by a listener during the loop takes effect at the next one.
+ */
+function addToSharedList<T>(key: symbol, item: T, once: boolean): () => void {
+  const g = globalThis as unknown as Record<symbol, T[] | undefined>;
+  const l = g[key] ?? [];
+  if (!once || !l.includes(item)) g[key] = [...l, item];
+  return () => {
+    const now = g[key] ?? [];
+    const i = now.indexOf(item);
+    if (i >= 0) g[key] = [...now.slice(0, i), ...now.slice(i + 1)];
+  };
 }
 
 /**
@@ -31,14 +42,7 @@ function list(): Listener[] {
  * that throws is logged and skipped; it never breaks the caller of `runWithLabels`.
  */
 export function onLabelsChanged(listener: Listener): () => void {
-  // Copy on write: notifyLabelsChanged iterates the array it read without copying it per call.
-  const g = globalThis as GlobalWithListeners;
-  g[LISTENERS_KEY] = [...list(), listener];
-  return () => {
-    const l = list();
-    const i = l.indexOf(listener);
-    if (i >= 0) g[LISTENERS_KEY] = [...l.slice(0, i), ...l.slice(i + 1)];
-  };
+  return addToSharedList(LISTENERS_KEY, listener, false);
 }
 
 /** Whether anyone listens (checked before doing any notification work). */
@@ -117,15 +121,7 @@ type GlobalWithWriters = typeof globalThis & { [SCOPE_WRITERS_KEY]?: ScopeFrameW
  * its own. Returns a function that unsubscribes. A writer that throws is logged and skipped.
  */
 export function onScopeFrame(writer: ScopeFrameWriter): () => void {
-  // Copy on write, as the label listeners.
-  const g = globalThis as GlobalWithWriters;
-  const l = g[SCOPE_WRITERS_KEY] ?? [];
-  if (!l.includes(writer)) g[SCOPE_WRITERS_KEY] = [...l, writer];
-  return () => {
-    const now = g[SCOPE_WRITERS_KEY] ?? [];
-    const i = now.indexOf(writer);
-    if (i >= 0) g[SCOPE_WRITERS_KEY] = [...now.slice(0, i), ...now.slice(i + 1)];
-  };
+  return addToSharedList(SCOPE_WRITERS_KEY, writer, true);
 }
 
 /** Runs every scope-frame writer on `frame` (not yet entered); errors are logged, never thrown. */
