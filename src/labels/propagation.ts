@@ -103,28 +103,31 @@ export function runWithLabels<T>(set: LabelSet, fn: (ctx: Context) => T): T {
   const ctx = active === api.ROOT_CONTEXT ? rootContextWith(merged, active) : active.setValue(LABELS_CONTEXT_KEY, merged);
   const store = storage(true) as AsyncLocalStorage<Installed>;
   const installed: Installed = { labels: merged, shadow: merged };
-  const frames = asyncFrames();
-  if (frames !== undefined) {
+  const announce = hasLabelListeners();
+  try {
+    const frames = asyncFrames();
+    if (frames === undefined) return store.run(installed, withScope<T>, ctx, fn, announce);
     // One frame holds the scope and the sampler's slot; the caller's frame comes back as it was.
     const prior = frames.current();
     enterOwnFrame(frames, store, installed, ctx, contextManagerStore(frames));
-    const announce = hasLabelListeners();
     try {
-      return announce ? context.with(ctx, enterScope<T>, undefined, fn, ctx) : context.with(ctx, fn, undefined, ctx);
+      return withScope(ctx, fn, announce);
     } finally {
       frames.enter(prior);
-      if (announce) notifyLabelsChanged('scope');
     }
-  }
-  if (!hasLabelListeners()) return store.run(installed, () => context.with(ctx, fn, undefined, ctx));
-  try {
-    // Announced inside the `with`: a listener reading the active context then sees `ctx`, also
-    // where the context manager's `with` is not the one the sampler's bridge wrapped (a manager
-    // registered after profiling started).
-    return store.run(installed, () => context.with(ctx, enterScope<T>, undefined, fn, ctx));
   } finally {
-    notifyLabelsChanged('scope');
+    if (announce) notifyLabelsChanged('scope');
   }
+}
+
+/**
+ * Runs `fn(ctx)` in the OTel context `ctx`. With `announce`, the scope is announced inside the
+ * `with`: a listener reading the active context then sees `ctx`, also where the context manager's
+ * `with` is not the one the sampler's bridge wrapped (a manager registered after profiling started).
+ */
+function withScope<T>(ctx: Context, fn: (ctx: Context) => T, announce: boolean): T {
+  const context = otelApi().context;
+  return announce ? context.with(ctx, enterScope<T>, undefined, fn, ctx) : context.with(ctx, fn, undefined, ctx);
 }
 
 const ROOT_WITH = Symbol('otelprof.rootContextWith');
