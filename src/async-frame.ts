@@ -31,6 +31,11 @@ export interface AsyncFrames {
   derive(store: AsyncLocalStorage<unknown>, value: unknown): AsyncFrame;
   /** Makes `frame` current (undefined: no frame, as before the first store was entered). */
   enter(frame: AsyncFrame | undefined): void;
+  /**
+   * The frame an `AsyncResource` recorded when it was made, which its `runInAsyncScope` enters
+   * (undefined: none was current then); `null` when `resource` is not an `AsyncResource`.
+   */
+  recordedFrame(resource: object): AsyncFrame | undefined | null;
 }
 
 interface FrameClass {
@@ -88,5 +93,6 @@ function probe(): AsyncFrames | undefined {
     current: () => Frame.current(),
     derive: (store, value) => new Frame(store, value),
     enter: (frame) => Frame.set(frame),
+    recordedFrame: (resource) => (sym in resource ? (resource as Record<symbol, AsyncFrame | undefined>)[sym] : null),
   };
 }

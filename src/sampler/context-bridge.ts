@@ -17,13 +17,16 @@
  *    callback called from unlabelled code left its labels on the caller's samples.
  *  - `log`: the inspector backend, which has no per-sample slot at all. The same hooks append each
  *    change to a ring of (monotonic time, context) transitions; samples are joined to it by time
- *    when a window is collected.
+ *    when a window is collected. On AsyncContextFrame runtimes `AsyncResource.runInAsyncScope`
+ *    (what `AsyncResource.bind` calls) runs the `before` hook while the caller's frame is still
+ *    current, so the hook reads the context of the frame the resource is about to enter.
  * In every mode the active OpenTelemetry context manager's `with` is wrapped, so contexts entered
  * synchronously (`runWithLabels`, `context.with(trace.setSpan(...))`) are seen at once.
  */
-import { createHook } from 'node:async_hooks';
+import { createHook, executionAsyncResource } from 'node:async_hooks';
 import type { AsyncHook, AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
+import { asyncFrames, type AsyncFrames } from '../async-frame';
 import { currentContextManager, otelApi } from '../otel-api';
 import type { Context, ContextManager } from '@opentelemetry/api';
 import { resolveSampleContext } from './sample-context';
@@ -52,6 +55,8 @@ export class ContextBridge {
   readonly mode: BridgeMode;
   readonly log: TransitionLog | undefined;
   private readonly _sink: BridgeSink;
+  /** `log` mode on AsyncContextFrame runtimes: where the `before` hook finds a resource's frame. */
+  private readonly _frames: AsyncFrames | undefined;
   private _current: object | undefined;
   private _hook: AsyncHook | undefined;
   private _manager: ContextManager | undefined;
@@ -77,6 +82,7 @@ export class ContextBridge {
     this.mode = mode;
     this._sink = sink;
     this.log = mode === 'log' ? new TransitionLog(1 << 16) : undefined;
+    this._frames = mode === 'log' ? asyncFrames() : undefined;
   }
 
   /** Whether the bridge tracks context changes now. */
@@ -127,7 +133,24 @@ export class ContextBridge {
         this._outer.push(this._current);
       }
     }
-    this.set(resolveSampleContext(otelApi().context.active()));
+    this.set(this._frames === undefined ? resolveSampleContext(otelApi().context.active()) : this._enteringContext(this._frames));
+  }
+
+  /**
+   * The sample context of the callback a `before` hook announces, where the runtime switches the
+   * frame only after the hook (`AsyncResource.runInAsyncScope`): read inside the resource's frame.
+   */
+  private _enteringContext(frames: AsyncFrames): object | undefined {
+    const entering = frames.recordedFrame(executionAsyncResource());
+    const current = frames.current();
+    if (entering === null || entering === current) return resolveSampleContext(otelApi().context.active());
+    // Nothing reads frames from a signal handler in `log` mode: entering one briefly is safe.
+    frames.enter(entering);
+    try {
+      return resolveSampleContext(otelApi().context.active());
+    } finally {
+      frames.enter(current);
+    }
   }
 
   private _after(): void {

@@ -70,12 +70,45 @@ describe.each([['without a context manager', false], ['with AsyncLocalStorageCon
     const after = tagged(raw, 'burnAfterBound', 'req', 'r1');
     expect(after.total).toBeGreaterThanOrEqual(10);
     expect(after.own).toBe(0);
-    if (backend === 'native') {
-      // The bound callback itself keeps its labels (the inspector backend on Node 24+ cannot see
-      // them: its hook runs before AsyncResource switches the AsyncContextFrame).
-      const inside = tagged(raw, 'burnInBound', 'req', 'r1');
-      expect(inside.total).toBeGreaterThanOrEqual(5);
-      expect(inside.own / inside.total).toBeGreaterThan(0.9);
+    // The bound callback itself keeps its labels (on Node 24+ the inspector backend's hook runs
+    // before AsyncResource switches the AsyncContextFrame, so it reads the resource's frame).
+    const inside = tagged(raw, 'burnInBound', 'req', 'r1');
+    expect(inside.total).toBeGreaterThanOrEqual(5);
+    expect(inside.own / inside.total).toBeGreaterThan(0.9);
+  });
+
+  test.each(['native', 'inspector'] as const)('%s backend: an AsyncResource made in labelled code lends its labels to runInAsyncScope, nested and repeated', async (backend) => {
+    const burnOuter = namedBurner('burnResOuter');
+    const burnInner = namedBurner('burnResInner');
+    const burnBack = namedBurner('burnResBack');
+    const window = openCpuWindow({ backend, hz: 500 });
+    let raw: RawCpuWindow;
+    const seen: Array<Record<string, string> | undefined> = [];
+    try {
+      const outer = runWithLabels(labels('res', 'outer'), () => new AsyncResource('otelprof.test'));
+      const inner = runWithLabels(labels('res', 'inner'), () => new AsyncResource('otelprof.test'));
+      await new Promise<void>((resolve) => setImmediate(() => {
+        runWithLabels(labels('res', 'caller'), () => {
+          for (let i = 0; i < 2; i++) {
+            outer.runInAsyncScope(() => {
+              burnOuter(40);
+              inner.runInAsyncScope(() => { seen.push(currentLabels()?.toObject()); burnInner(40); });
+              seen.push(currentLabels()?.toObject());
+            });
+            seen.push(currentLabels()?.toObject());
+            burnBack(40);
+          }
+        });
+        resolve();
+      }));
+    } finally {
+      raw = window.close();
+    }
+    expect(seen).toEqual([{ res: 'inner' }, { res: 'outer' }, { res: 'caller' }, { res: 'inner' }, { res: 'outer' }, { res: 'caller' }]);
+    for (const [fn, value] of [['burnResOuter', 'outer'], ['burnResInner', 'inner'], ['burnResBack', 'caller']] as const) {
+      const t = tagged(raw, fn, 'res', value);
+      expect(t.total).toBeGreaterThanOrEqual(10);
+      expect(t.own / t.total).toBeGreaterThan(0.9);
     }
   });
 });
