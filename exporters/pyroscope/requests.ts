@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { ProtoWriter } from '../../src/pprof/proto-writer';
 import { wireBytes as LEN } from '../../src/pprof/wire-tags';
 import type { Profile } from '../../src/pprof/model';
 import { InvalidArgumentError } from '../../src/errors';
 import type { ProfileBatch, TypedProfile } from '../types';
 import type { LabelSanitizer } from './labels';
+import { randomProfileId } from './profile-id';
 import { pyroscopeName } from './profile-types';
 
 /** A profile ready to send: its final series labels and a profile Pyroscope will accept. */
@@ -71,7 +71,7 @@ export function encodePushRequest(profiles: ReadonlyArray<{ labels: Map<string, 
     w.key(SERIES_SAMPLES, LEN).fork();
     if (p.raw.length > 0) w.key(SAMPLE_RAW_PROFILE, LEN).bytes(p.raw);
     // The ID only appears in server logs; a fresh UUID per profile identifies retries there.
-    w.key(SAMPLE_ID, LEN).string(randomUUID());
+    w.key(SAMPLE_ID, LEN).string(randomProfileId());
     w.ldelim();
     w.ldelim();
   }
