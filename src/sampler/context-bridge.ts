@@ -7,14 +7,12 @@
  *    `await`, promises, timers and callbacks for free; the native signal handler reads it there.
  *    Only entering a context (`context.with`) costs anything.
  *  - `global`: no AsyncContextFrame (Node 20, 22 without the flag). The native sampler reads one
- *    global slot, so an async-hooks bridge refreshes it before every callback or continuation.
- *    The `after` hook writes only when a nested callback returns to the one that called it
- *    (`AsyncResource.runInAsyncScope`, a nested MakeCallback): the next top-level callback sets
- *    its own context anyway, and between callbacks the loop is idle (samples the profile builders
- *    strip of context) or in native work the last callback left. Measured (`bench/label-bridge.js`,
- *    Node 20, interleaved): the hook call itself, for every callback and promise continuation, costs
- *    0.35-0.4 µs per 4-hop request (the bridge alone 1.67 -> 1.92 µs); without it, a bound labelled
- *    callback called from unlabelled code left its labels on the caller's samples.
+ *    global slot, so an async-hooks `before` hook refreshes it before every callback or
+ *    continuation. A callback that returns to code of another context puts the caller's back where
+ *    that happens, in `AsyncResource.runInAsyncScope` (`./async-scope-exits.ts`), not in an
+ *    `after` hook Node would call after every callback and promise continuation: the next
+ *    top-level callback sets its own context anyway, and between callbacks the loop is idle
+ *    (samples the profile builders strip of context) or in native work the last callback left.
  *  - `log`: the inspector backend, which has no per-sample slot at all. The same hooks append each
  *    change to a ring of (monotonic time, context) transitions; samples are joined to it by time
  *    when a window is collected. On AsyncContextFrame runtimes `AsyncResource.runInAsyncScope`
@@ -30,6 +28,7 @@ import { asyncFrames, type AsyncFrames } from '../async-frame';
 import { currentContextManager, otelApi } from '../otel-api';
 import type { Context, ContextManager } from '@opentelemetry/api';
 import { resolveSampleContext } from './sample-context';
+import { watchAsyncScopes } from './async-scope-exits';
 import { TransitionLog } from './transition-log';
 
 /** How the bridge delivers the sample context (see the file comment). */
@@ -46,9 +45,6 @@ export interface BridgeSink {
 
 type WithFn = ContextManager['with'];
 type AnyFn = (...a: unknown[]) => unknown;
-
-/** Deepest callback nesting the `after` hook tracks (real stacks stay far below it). */
-const MAX_NESTED_CALLBACKS = 10_000;
 
 /** Keeps one backend's notion of the current sample context right (see the file comment). */
 export class ContextBridge {
@@ -71,9 +67,8 @@ export class ContextBridge {
   private _installed = false;
   /** Counts in-place changes (`refresh`), so a `with` scope knows whether to re-read on exit. */
   private _refreshes = 0;
-  /** Callbacks entered (hooks) and not yet left, and the contexts of the nested ones' callers. */
-  private _depth = 0;
-  private readonly _outer: Array<object | undefined> = [];
+  /** Stops watching `runInAsyncScope` returns (outside `frame` mode, while installed). */
+  private _unwatchScopes: (() => void) | undefined;
   /** The last holder handed out and its value (keeps one context alive at most). */
   private _lastValue: object | undefined;
   private _lastHolder: unknown;
@@ -100,13 +95,9 @@ export class ContextBridge {
     this._originMicros = Number(process.hrtime.bigint()) / 1000 - performance.now() * 1000;
     this.rewrap();
     if (this.mode !== 'frame' && this._hook === undefined) {
-      this._depth = 0;
-      this._outer.length = 0;
-      this._hook = createHook({
-        before: () => this._before(),
-        after: () => this._after(),
-      });
+      this._hook = createHook({ before: () => this._before() });
       this._hook.enable();
+      this._unwatchScopes = watchAsyncScopes(this);
     }
     this.refresh();
   }
@@ -116,6 +107,8 @@ export class ContextBridge {
     this._installed = false;
     this._hook?.disable();
     this._hook = undefined;
+    this._unwatchScopes?.();
+    this._unwatchScopes = undefined;
     this._unwrap();
     this.set(undefined);
     this._lastValue = undefined;
@@ -123,16 +116,6 @@ export class ContextBridge {
   }
 
   private _before(): void {
-    // A callback entered while another runs returns to it: keep the caller's context for `after`.
-    if (this._depth++ > 0) {
-      // Nesting this deep means before/after lost their pairing: start over rather than grow.
-      if (this._outer.length >= MAX_NESTED_CALLBACKS) {
-        this._outer.length = 0;
-        this._depth = 1;
-      } else {
-        this._outer.push(this._current);
-      }
-    }
     this.set(this._frames === undefined ? resolveSampleContext(otelApi().context.active()) : this._enteringContext(this._frames));
   }
 
@@ -153,10 +136,14 @@ export class ContextBridge {
     }
   }
 
-  private _after(): void {
-    // Depth 0: the callback that enabled the hook, entered unseen; nothing to put back.
-    if (this._depth === 0) return;
-    if (--this._depth > 0) this.set(this._outer.pop());
+  /** `runInAsyncScope` is about to run a callback in another context: the caller's, for the return. */
+  scopeEntering(): object | undefined {
+    return this._current;
+  }
+
+  /** `runInAsyncScope` returned: the caller runs again (its context cannot have changed meanwhile). */
+  scopeExited(callers: unknown): void {
+    this.set(callers as object | undefined);
   }
 
   /**
