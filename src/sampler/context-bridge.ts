@@ -127,7 +127,7 @@ export class ContextBridge {
     const entering = frames.recordedFrame(executionAsyncResource());
     const current = frames.current();
     if (entering === null || entering === current) return resolveSampleContext(otelApi().context.active());
-    // Nothing reads frames from a signal handler in `log` mode: entering one briefly is safe.
+    // Entering the resource's frame early is what runInAsyncScope does next; no frame changes in place.
     frames.enter(entering);
     try {
       return resolveSampleContext(otelApi().context.active());
@@ -226,6 +226,9 @@ export class ContextBridge {
 
   private set(v: object | undefined): void {
     if (v === this._current) return;
+    // Once uninstalled only the clearing write goes through: a scope still unwinding (a `with`, a
+    // `runInAsyncScope`) must not write into a stopped backend's slot.
+    if (!this._installed && v !== undefined) return;
     this._current = v;
     if (this.log !== undefined) this.log.push(performance.now() * 1000 + this._originMicros, v);
     else this._sink.setGlobal?.(v);

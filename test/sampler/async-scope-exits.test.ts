@@ -3,7 +3,12 @@
  * bridge puts the caller's sample context back there (see src/sampler/async-scope-exits.ts).
  */
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
+import { labels, runWithLabels } from '../../src/labels';
+import { enableLabelSampleContexts } from '../../src/profiles';
+import { sampleContextLabels } from '../../src/sampler';
 import { watchAsyncScopes, type AsyncScopeWatcher } from '../../src/sampler/async-scope-exits';
+import { ContextBridge } from '../../src/sampler/context-bridge';
+import type { TransitionLog } from '../../src/sampler/transition-log';
 
 /** A watcher that records what it is told, in order. */
 function recorder(name: string, events: string[]): AsyncScopeWatcher {
@@ -82,5 +87,43 @@ describe('watchAsyncScopes', () => {
     const unwatch = watchAsyncScopes(recorder('a', events));
     new AsyncResource('otelprof.test').runInAsyncScope(() => unwatch());
     expect(events).toEqual(['enter a1', 'exit a1']);
+  });
+});
+
+describe('the context bridge at runInAsyncScope returns', () => {
+  beforeAll(() => enableLabelSampleContexts());
+
+  /** The sample context the bridge's transition log holds last. */
+  const lastLogged = (bridge: ContextBridge): object | undefined => (bridge.log as TransitionLog).attribute([Number.MAX_SAFE_INTEGER])[0];
+
+  it('puts the caller\'s sample context back when the callback returns', () => {
+    const bridge = new ContextBridge('log', {});
+    bridge.install();
+    try {
+      const r = runWithLabels(labels('res', 'made'), () => new AsyncResource('otelprof.test'));
+      runWithLabels(labels('res', 'caller'), () => {
+        let inside: object | undefined;
+        r.runInAsyncScope(() => { inside = lastLogged(bridge); });
+        expect(sampleContextLabels(inside)).toEqual([{ key: 'res', str: 'made' }]);
+        expect(sampleContextLabels(lastLogged(bridge))).toEqual([{ key: 'res', str: 'caller' }]);
+      });
+    } finally {
+      bridge.uninstall();
+    }
+  });
+
+  it('writes nothing once uninstalled inside a runInAsyncScope or a label scope that then returns', () => {
+    const bridge = new ContextBridge('log', {});
+    bridge.install();
+    const r = runWithLabels(labels('res', 'made'), () => new AsyncResource('otelprof.test'));
+    const seen: Array<object | undefined> = [];
+    runWithLabels(labels('res', 'caller'), () => {
+      r.runInAsyncScope(() => bridge.uninstall());
+      seen.push(lastLogged(bridge));
+      bridge.install();
+      runWithLabels(labels('res', 'inner'), () => bridge.uninstall());
+      seen.push(lastLogged(bridge));
+    });
+    expect(seen).toEqual([undefined, undefined]);
   });
 });

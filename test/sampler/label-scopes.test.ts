@@ -21,6 +21,13 @@ function tagged(raw: RawCpuWindow, fn: string, key: string, value: string): { to
   return { total: mine.length, own: own.length };
 }
 
+/** At least `minSamples` samples have leaf `fn`, and over 90 % of them carry `key` = `value`. */
+function expectMostlyTagged(raw: RawCpuWindow, fn: string, key: string, value: string, minSamples: number): void {
+  const t = tagged(raw, fn, key, value);
+  expect(t.total).toBeGreaterThanOrEqual(minSamples);
+  expect(t.own / t.total).toBeGreaterThan(0.9);
+}
+
 describe.each([['without a context manager', false], ['with AsyncLocalStorageContextManager', true]])('%s', (_name, withManager) => {
   beforeAll(() => enableLabelSampleContexts());
   useGlobalContextManager(withManager);
@@ -44,9 +51,7 @@ describe.each([['without a context manager', false], ['with AsyncLocalStorageCon
       raw = window.close();
     }
     expect(seen).toEqual({ job: 'j1' });
-    const after = tagged(raw, 'burnAfterWith', 'job', 'j1');
-    expect(after.total).toBeGreaterThanOrEqual(10);
-    expect(after.own / after.total).toBeGreaterThan(0.9);
+    expectMostlyTagged(raw, 'burnAfterWith', 'job', 'j1', 10);
   });
 
   test.each(['native', 'inspector'] as const)('%s backend: a bound labelled callback called from unlabelled code leaves no labels on the caller\'s samples', async (backend) => {
@@ -72,9 +77,7 @@ describe.each([['without a context manager', false], ['with AsyncLocalStorageCon
     expect(after.own).toBe(0);
     // The bound callback itself keeps its labels (on Node 24+ the inspector backend's hook runs
     // before AsyncResource switches the AsyncContextFrame, so it reads the resource's frame).
-    const inside = tagged(raw, 'burnInBound', 'req', 'r1');
-    expect(inside.total).toBeGreaterThanOrEqual(5);
-    expect(inside.own / inside.total).toBeGreaterThan(0.9);
+    expectMostlyTagged(raw, 'burnInBound', 'req', 'r1', 5);
   });
 
   test.each(['native', 'inspector'] as const)('%s backend: an AsyncResource made in labelled code lends its labels to runInAsyncScope, nested and repeated', async (backend) => {
@@ -106,9 +109,7 @@ describe.each([['without a context manager', false], ['with AsyncLocalStorageCon
     }
     expect(seen).toEqual([{ res: 'inner' }, { res: 'outer' }, { res: 'caller' }, { res: 'inner' }, { res: 'outer' }, { res: 'caller' }]);
     for (const [fn, value] of [['burnResOuter', 'outer'], ['burnResInner', 'inner'], ['burnResBack', 'caller']] as const) {
-      const t = tagged(raw, fn, 'res', value);
-      expect(t.total).toBeGreaterThanOrEqual(10);
-      expect(t.own / t.total).toBeGreaterThan(0.9);
+      expectMostlyTagged(raw, fn, 'res', value, 10);
     }
   });
 });
