@@ -62,15 +62,35 @@ export function componentLogger(namespace: string): DiagLogger {
   return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), verbose: at('verbose') };
 }
 
+/** The registry and the manager registered in it when the API last answered, and its answer. */
+let askedRegistry: unknown;
+let askedRegistered: unknown = Symbol('never asked');
+let answer: ContextManager | undefined;
+
 /**
  * The registered global context manager (the no-op one when none is). `@opentelemetry/api` keeps
- * it behind a private accessor that has been stable through the 1.x line.
+ * it behind a private accessor that has been stable through the 1.x line, and looks it up in its
+ * registry with a version check on every call (about 15 ns of each `context.active()`, measured on
+ * Node 20 and 24); its answer only changes when the registered object does, so it is asked again
+ * only then.
  */
 export function currentContextManager(): ContextManager | undefined {
+  const registry = (globalThis as { [REGISTRY_KEY]?: Record<string, unknown> })[REGISTRY_KEY];
+  const registered = registry?.context;
+  if (registered === askedRegistered && registry === askedRegistry) return answer;
   const api = otelApi().context as unknown as { _getContextManager?: () => ContextManager };
   try {
-    return typeof api._getContextManager === 'function' ? api._getContextManager() : undefined;
+    answer = typeof api._getContextManager === 'function' ? api._getContextManager() : undefined;
   } catch {
-    return undefined;
+    answer = undefined;
   }
+  askedRegistry = registry;
+  askedRegistered = registered;
+  return answer;
+}
+
+/** `context.active()` without the API's registry lookup per call (see {@link currentContextManager}). */
+export function activeContext(): OtelApi.Context {
+  const mgr = currentContextManager();
+  return mgr !== undefined ? mgr.active() : otelApi().context.active();
 }

@@ -1,6 +1,6 @@
-import { context, createContextKey, diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { context, createContextKey, diag, DiagLogLevel, ROOT_CONTEXT, type DiagLogger } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { componentLogger, otelApi, otelGlobalRegistered } from '../src/otel-api';
+import { activeContext, componentLogger, currentContextManager, otelApi, otelGlobalRegistered } from '../src/otel-api';
 import { LABELS_CONTEXT_KEY } from '../src/labels';
 
 const LEVELS = ['error', 'warn', 'info', 'debug', 'verbose'] as const;
@@ -63,6 +63,41 @@ describe('otel-api: @opentelemetry/api loaded when needed', () => {
       context.disable();
     }
     expect(otelGlobalRegistered('context')).toBe(false);
+  });
+
+  it('currentContextManager() and activeContext() answer as the API does, through every registration change', () => {
+    const key = createContextKey('otelprof.test.active');
+    const seen: Array<[boolean, boolean]> = [];
+    /** Whether our answers equal the API's right now. */
+    const check = (): void => {
+      const api = (context as unknown as { _getContextManager(): unknown })._getContextManager();
+      seen.push([currentContextManager() === api, activeContext() === context.active()]);
+    };
+    check();
+    const a = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(a);
+    try {
+      check();
+      context.with(ROOT_CONTEXT.setValue(key, 'a'), () => {
+        check();
+        expect(activeContext().getValue(key)).toBe('a');
+      });
+    } finally {
+      context.disable();
+    }
+    check();
+    const b = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(b);
+    try {
+      check();
+      expect(currentContextManager()).toBe(b);
+      context.with(ROOT_CONTEXT.setValue(key, 'b'), () => expect(activeContext().getValue(key)).toBe('b'));
+    } finally {
+      context.disable();
+    }
+    check();
+    expect(activeContext()).toBe(ROOT_CONTEXT);
+    expect(seen).toEqual(Array.from({ length: 6 }, () => [true, true]));
   });
 
   it('the context keys written out as Symbol.for are the ones createContextKey returns', () => {

@@ -27,7 +27,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from '@opentelemetry/api';
 import { asyncFrames, type AsyncFrames } from '../async-frame';
 import { InvalidArgumentError } from '../errors';
-import { otelApi } from '../otel-api';
+import { activeContext, currentContextManager, otelApi } from '../otel-api';
 import { hasLabelListeners, labelsEverUsed, markLabelsUsed, notifyLabelsChanged, writeScopeFrame } from './change-listeners';
 import { checkContext, LABELS_CONTEXT_KEY, labelsOf } from './context';
 import { contextManagerStore } from './manager-store';
@@ -61,13 +61,13 @@ function storage(create: boolean): AsyncLocalStorage<Installed> | undefined {
  * {@link runWithLabels} / {@link setContextLabels} combined with those of `context.active()` (see
  * the file comment for the rule). Cheap (two store reads; merges are cached), and the same
  * contexts always yield the same `LabelSet` object, so callers may key caches on it. Pass
- * `activeContext` when `context.active()` was just read (the sampler's bridge, per callback).
+ * `activeCtx` when `context.active()` was just read (the sampler's bridge, per callback).
  */
-export function currentLabels(activeContext?: Context): LabelSet | undefined {
+export function currentLabels(activeCtx?: Context): LabelSet | undefined {
   // Before any label use no context carries one: answer without loading @opentelemetry/api (the
   // mutex profile asks on every contention; loading the API there held the loop ~10 ms once).
-  if (activeContext === undefined && !labelsEverUsed()) return undefined;
-  const active = labelsOf(activeContext ?? otelApi().context.active());
+  if (activeCtx === undefined && !labelsEverUsed()) return undefined;
+  const active = labelsOf(activeCtx ?? activeContext());
   const installed = pending ?? (storageRef !== undefined ? storageRef.getStore() : storage(false)?.getStore());
   let result: LabelSet | undefined;
   if (installed === undefined || installed.labels === active) result = active;
@@ -96,8 +96,7 @@ export function runWithLabels<T>(set: LabelSet, fn: (ctx: Context) => T): T {
   const current = currentLabels();
   const merged = current === undefined ? set : current.merge(set);
   const api = otelApi();
-  const context = api.context;
-  const active = context.active();
+  const active = activeContext();
   // No context manager (or none entered yet): the root context with these labels, kept on the
   // shared set (sets are per content, see labels()), so a request handler allocates no Context.
   const ctx = active === api.ROOT_CONTEXT ? rootContextWith(merged, active) : active.setValue(LABELS_CONTEXT_KEY, merged);
@@ -126,7 +125,8 @@ export function runWithLabels<T>(set: LabelSet, fn: (ctx: Context) => T): T {
  * `with` is not the one the sampler's bridge wrapped (a manager registered after profiling started).
  */
 function withScope<T>(ctx: Context, fn: (ctx: Context) => T, announce: boolean): T {
-  const context = otelApi().context;
+  // The registered manager itself, as the API's `context.with` would find it per call.
+  const context = currentContextManager() ?? otelApi().context;
   return announce ? context.with(ctx, enterScope<T>, undefined, fn, ctx) : context.with(ctx, fn, undefined, ctx);
 }
 
@@ -178,7 +178,7 @@ function enterScope<T>(fn: (ctx: Context) => T, ctx: Context): T {
 export function setContextLabels(ctx: Context): void {
   checkContext(ctx, 'setContextLabels');
   markLabelsUsed();
-  const active = otelApi().context.active();
+  const active = activeContext();
   const installed: Installed = { labels: labelsOf(ctx), shadow: labelsOf(active) };
   const store = storage(true) as AsyncLocalStorage<Installed>;
   const frames = asyncFrames();

@@ -25,7 +25,7 @@ import { createHook, executionAsyncResource } from 'node:async_hooks';
 import type { AsyncHook, AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { asyncFrames, type AsyncFrames } from '../async-frame';
-import { currentContextManager, otelApi } from '../otel-api';
+import { activeContext, currentContextManager } from '../otel-api';
 import type { Context, ContextManager } from '@opentelemetry/api';
 import { resolveSampleContext } from './sample-context';
 import { watchAsyncScopes } from './async-scope-exits';
@@ -116,7 +116,7 @@ export class ContextBridge {
   }
 
   private _before(): void {
-    this.set(this._frames === undefined ? resolveSampleContext(otelApi().context.active()) : this._enteringContext(this._frames));
+    this.set(this._frames === undefined ? resolveSampleContext(activeContext()) : this._enteringContext(this._frames));
   }
 
   /**
@@ -126,11 +126,11 @@ export class ContextBridge {
   private _enteringContext(frames: AsyncFrames): object | undefined {
     const entering = frames.recordedFrame(executionAsyncResource());
     const current = frames.current();
-    if (entering === null || entering === current) return resolveSampleContext(otelApi().context.active());
+    if (entering === null || entering === current) return resolveSampleContext(activeContext());
     // Entering the resource's frame early is what runInAsyncScope does next; no frame changes in place.
     frames.enter(entering);
     try {
-      return resolveSampleContext(otelApi().context.active());
+      return resolveSampleContext(activeContext());
     } finally {
       frames.enter(current);
     }
@@ -155,7 +155,7 @@ export class ContextBridge {
     // `_enter`: a refresh for a `runWithLabels` scope would redo that work.
     if (onlyIfUnwrapped && this._manager !== undefined && currentContextManager() === this._manager) return;
     this._refreshes++;
-    const v = resolveSampleContext(otelApi().context.active());
+    const v = resolveSampleContext(activeContext());
     if (this.mode === 'frame') {
       const store = this._sink.store;
       if (store === undefined) return;
@@ -205,7 +205,7 @@ export class ContextBridge {
    * outlive the `with` scope, so the caller's context is read afresh.
    */
   private _enter(fn: AnyFn, self: unknown, args: unknown[]): unknown {
-    const v = resolveSampleContext(otelApi().context.active());
+    const v = resolveSampleContext(activeContext());
     const refreshes = this._refreshes;
     if (this.mode === 'frame') {
       const store = this._sink.store as AsyncLocalStorage<unknown>;
@@ -220,7 +220,7 @@ export class ContextBridge {
     try {
       return Reflect.apply(fn, self, args);
     } finally {
-      this.set(this._refreshes === refreshes ? prev : resolveSampleContext(otelApi().context.active()));
+      this.set(this._refreshes === refreshes ? prev : resolveSampleContext(activeContext()));
     }
   }
 
