@@ -19,7 +19,8 @@
  *    (what `AsyncResource.bind` calls) runs the `before` hook while the caller's frame is still
  *    current, so the hook reads the context of the frame the resource is about to enter.
  * In every mode the active OpenTelemetry context manager's `with` is wrapped, so contexts entered
- * synchronously (`runWithLabels`, `context.with(trace.setSpan(...))`) are seen at once.
+ * synchronously (`runWithLabels`, `context.with(trace.setSpan(...))`) are seen at once; except the
+ * API's no-op manager in `frame` mode, whose `with` enters nothing (see `rewrap`).
  */
 import { createHook, executionAsyncResource } from 'node:async_hooks';
 import type { AsyncHook, AsyncLocalStorage } from 'node:async_hooks';
