@@ -52,8 +52,14 @@ export class ContextBridge {
   readonly mode: BridgeMode;
   readonly log: TransitionLog | undefined;
   private readonly _sink: BridgeSink;
-  /** `log` mode on AsyncContextFrame runtimes: where the `before` hook finds a resource's frame. */
+  /**
+   * The runtime's async frames, outside `global` mode: where the `log` mode's `before` hook finds a
+   * resource's frame, and how `frame` mode's `_enter` recognizes a scope's own frame.
+   */
   private readonly _frames: AsyncFrames | undefined;
+  /** `frame` mode: the frame a label scope last wrote the sampler's slot into, and for which context. */
+  private _writtenFrame: object | undefined;
+  private _writtenCtx: Context | undefined;
   private _current: object | undefined;
   private _hook: AsyncHook | undefined;
   private _manager: ContextManager | undefined;
@@ -78,7 +84,7 @@ export class ContextBridge {
     this.mode = mode;
     this._sink = sink;
     this.log = mode === 'log' ? new TransitionLog(1 << 16) : undefined;
-    this._frames = mode === 'log' ? asyncFrames() : undefined;
+    this._frames = mode === 'global' ? undefined : asyncFrames();
   }
 
   /** Whether the bridge tracks context changes now. */
@@ -114,10 +120,12 @@ export class ContextBridge {
     this.set(undefined);
     this._lastValue = undefined;
     this._lastHolder = undefined;
+    this._writtenFrame = undefined;
+    this._writtenCtx = undefined;
   }
 
   private _before(): void {
-    this.set(this._frames === undefined ? resolveSampleContext(activeContext()) : this._enteringContext(this._frames));
+    this.set(this.mode !== 'log' || this._frames === undefined ? resolveSampleContext(activeContext()) : this._enteringContext(this._frames));
   }
 
   /**
@@ -178,6 +186,8 @@ export class ContextBridge {
     if (this.mode !== 'frame' || !this._installed || store === undefined) return;
     const v = resolveSampleContext(active);
     frame.set(store, v === undefined ? undefined : this._holderOf(v));
+    this._writtenFrame = frame;
+    this._writtenCtx = active;
   }
 
   /** Wraps the current global context manager if it changed since the last call (NodeSDK start). */
@@ -211,16 +221,20 @@ export class ContextBridge {
    * outlive the `with` scope, so the caller's context is read afresh.
    */
   private _enter(fn: AnyFn, self: unknown, args: unknown[]): unknown {
-    const v = resolveSampleContext(activeContext());
+    const active = activeContext();
     const refreshes = this._refreshes;
     if (this.mode === 'frame') {
       const store = this._sink.store as AsyncLocalStorage<unknown>;
       try {
+        // Still in the frame a label scope wrote for this very context: its slot is right already.
+        if (active === this._writtenCtx && this._frames?.current() === this._writtenFrame) return Reflect.apply(fn, self, args);
+        const v = resolveSampleContext(active);
         return store.run(v === undefined ? undefined : this._holderOf(v), Reflect.apply, fn, self, args);
       } finally {
         if (this._refreshes !== refreshes) this.refresh();
       }
     }
+    const v = resolveSampleContext(active);
     const prev = this._current;
     this.set(v);
     try {

@@ -126,6 +126,16 @@ if (framesExpected) describe.each([
     }
   });
 
+  test('a scope\'s context entered again later, outside the scope, brings its labels to the sampler\'s slot', () => {
+    const slotNow = (): Record<string, string> => {
+      const frame = asyncFrames()?.current();
+      return frame === undefined ? {} : labelsIn(samplerSlot(frame)?.[1]);
+    };
+    const captured = runWithLabels(labels('later', 'yes'), (ctx) => ctx);
+    // The no-op manager enters nothing: the labels come back only through a real one.
+    expect(context.with(captured, slotNow)).toEqual(withManager ? { later: 'yes' } : {});
+  });
+
   test('nested scopes and a context.with inside keep each scope\'s slot', async () => {
     const seen: Array<Record<string, string>> = [];
     const slotNow = (): Record<string, string> => labelsIn(samplerSlot(asyncFrames()?.current() as AsyncFrame)?.[1]);
