@@ -125,7 +125,8 @@ export class ContextBridge {
   }
 
   private _before(): void {
-    this.set(this.mode !== 'log' || this._frames === undefined ? resolveSampleContext(activeContext()) : this._enteringContext(this._frames));
+    // Hooks run in `global` and `log` mode only; frames are known in `log` mode alone.
+    this.set(this._frames === undefined ? resolveSampleContext(activeContext()) : this._enteringContext(this._frames));
   }
 
   /**
@@ -200,7 +201,7 @@ export class ContextBridge {
     // and label scopes write the sampler's slot into the frames they enter (where otelprof reaches
     // the runtime's frames), so it is left alone (about 80 ns less per `runWithLabels` on Node 24,
     // bench/label-scope-time.js).
-    if (this.mode === 'frame' && asyncFrames() !== undefined && !otelGlobalRegistered('context')) return;
+    if (this.mode === 'frame' && this._frames !== undefined && !otelGlobalRegistered('context')) return;
     const orig = mgr.with;
     const bridge = this;
     const origAny = orig as unknown as (this: ContextManager, ctx: Context, fn: AnyFn, thisArg?: unknown, ...args: unknown[]) => unknown;
