@@ -165,16 +165,22 @@ export class ContextBridge {
     // `_enter`: a refresh for a `runWithLabels` scope would redo that work.
     if (onlyIfUnwrapped && this._manager !== undefined && currentContextManager() === this._manager) return;
     this._refreshes++;
-    const v = resolveSampleContext(activeContext());
+    const active = activeContext();
     if (this.mode === 'frame') {
       const store = this._sink.store;
-      if (store === undefined) return;
-      // A label scope may have put this holder in the frame already (`writeFrameEntry`).
+      // `setContextLabels` has just written this frame's slot for this context.
+      if (store === undefined || this._inWrittenFrame(active)) return;
+      const v = resolveSampleContext(active);
       const h = v === undefined ? undefined : this._holderOf(v);
       if (store.getStore() !== h) store.enterWith(h);
       return;
     }
-    this.set(v);
+    this.set(resolveSampleContext(active));
+  }
+
+  /** `frame` mode: whether the code runs in the frame a label scope last wrote for `active`. */
+  private _inWrittenFrame(active: Context): boolean {
+    return active === this._writtenCtx && this._frames !== undefined && this._frames.current() === this._writtenFrame;
   }
 
   /**
@@ -228,7 +234,7 @@ export class ContextBridge {
       const store = this._sink.store as AsyncLocalStorage<unknown>;
       try {
         // Still in the frame a label scope wrote for this very context: its slot is right already.
-        if (active === this._writtenCtx && this._frames?.current() === this._writtenFrame) return Reflect.apply(fn, self, args);
+        if (this._inWrittenFrame(active)) return Reflect.apply(fn, self, args);
         const v = resolveSampleContext(active);
         return store.run(v === undefined ? undefined : this._holderOf(v), Reflect.apply, fn, self, args);
       } finally {
@@ -256,7 +262,8 @@ export class ContextBridge {
   }
 
   private _holderOf(v: object): unknown {
-    // A label scope asks twice in a row for the same value (its frame, then its `with`).
+    // Asked again for the value just handed out: a scope whose `with` enters a frame of its own
+    // asks for the holder the scope's writer got.
     if (v === this._lastValue) return this._lastHolder;
     let h = this._holders.get(v)?.deref();
     if (h === undefined) {
