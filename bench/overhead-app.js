@@ -23,8 +23,9 @@
  * Parameters (for bench/overhead-parts.js, which scales one cost up to measure it): a variant may
  * end in `@k=v:k=v...` with `hz` (CPU sampling rate, default 100), `heap` (heap sampling interval in
  * bytes, default 524288), `flush` (collection period in ms, 0 = no collection during the run;
- * default FLUSH_MILLIS), `warm` (`warm=2`: two real POSTs to the sink at start; `warm=0`, the
- * fifth pass's build without its HTTP client warm-up, went with that warm-up in the tenth) and `upload`
+ * default FLUSH_MILLIS), `warm` (`warm=2`: two real POSTs to the sink at start; `warm=0`: without the
+ * transport's loopback warm-up of the seventeenth pass; in the fifth pass `warm=0` meant without its
+ * `node:http` client warm-up, gone in the tenth) and `upload`
  * (`upload=0`: everything but the POST, so the sink receives nothing), e.g.
  * `otelprof-cpu@hz=2000:flush=0` (`:`, as the variant lists are comma-separated).
  */
@@ -164,9 +165,11 @@ function startOtelprof(withLabels, onlyParts) {
   const { yieldToEventLoop } = dist('pprof');
   // Uploads go through otelprof's own transport, as the exporters send them (since the fifth
   // pass; before, through a plain http.request of the bench's own; since the tenth pass it does
-  // not use node:http's client, and has no warm-up).
-  const { HttpTransport } = require(`${DIST}/exporters/shared`);
-  const transport = new HttpTransport({ endpoint: new URL(`http://127.0.0.1:${sinkPort}`), timeoutMillis: 10_000, keepAliveMillis: 30_000 });
+  // not use node:http's client; since the seventeenth it is made by exporterTransport, which warms
+  // it up at start as the exporters' is; `warm=0` leaves that warm-up out).
+  if (params.warm === 0) globalThis[Symbol.for('otelprof.exporters.transportWarmedUp')] = true;
+  const { exporterTransport } = require(`${DIST}/exporters/shared`);
+  const transport = exporterTransport({ endpoint: new URL(`http://127.0.0.1:${sinkPort}`), timeoutMillis: 10_000, keepAliveMillis: 30_000 });
   const upload = params.upload === 0
     ? () => Promise.resolve()
     : (body) => transport.post({ path: '/ingest', headers: { 'content-type': 'application/octet-stream' }, body });

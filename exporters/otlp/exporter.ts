@@ -4,7 +4,7 @@
  * through the shared bounded queue and retry policy (`exporters/shared`).
  */
 import { EXPORT_SUCCESS, exportFailure, type ExportResult, type ProfileBatch, type ProfileExporter } from '../types';
-import { Delivery, HttpTransport, isOtlpRetryableStatus, LogOnce, SelfMetrics, type DeliveryItem } from '../shared';
+import { Delivery, exporterTransport, isOtlpRetryableStatus, LogOnce, SelfMetrics, type DeliveryItem } from '../shared';
 import { gzip } from '../../src/pprof';
 import { encodeRequest } from './encode';
 import { resolveOtlpOptions, type OtlpExporterOptions, type ResolvedOtlpOptions } from './options';
@@ -32,7 +32,7 @@ export class OtlpProfileExporter implements ProfileExporter {
     const o = this.options;
     this._log = new LogOnce(NAMESPACE);
     this._metrics = new SelfMetrics('otlp', o.meterProvider);
-    const transport = new HttpTransport({ endpoint: o.url, timeoutMillis: o.timeoutMillis, keepAliveMillis: o.keepAliveMillis, tls: o.tls });
+    const transport = exporterTransport({ endpoint: o.url, timeoutMillis: o.timeoutMillis, keepAliveMillis: o.keepAliveMillis, tls: o.tls });
     this._delivery = new Delivery(transport, {
       maxQueueItems: o.maxQueueItems,
       maxQueueBytes: o.maxQueueBytes,

@@ -2,7 +2,7 @@ import { encode, gzip, yieldToEventLoop } from '../../src/pprof';
 import { Delivery, type DeliveryItem } from '../shared/delivery';
 import { LogOnce } from '../shared/log-once';
 import { SelfMetrics } from '../shared/self-metrics';
-import { HttpTransport } from '../shared/transport';
+import { exporterTransport } from '../shared/transport-warm-up';
 import { EXPORT_SUCCESS, ExportResultCode, exportFailure, type ExportResult, type ProfileBatch, type ProfileExporter } from '../types';
 import { LabelSanitizer } from './labels';
 import { resolvePyroscopeOptions, type PyroscopeExporterOptions, type ResolvedPyroscopeOptions } from './options';
@@ -54,7 +54,7 @@ export class PyroscopeExporter implements ProfileExporter {
     this._opts = resolvePyroscopeOptions(options);
     this._metrics = new SelfMetrics('pyroscope', this._opts.meterProvider);
     this._sanitizer = new LabelSanitizer(this._opts.labelRules, this._log);
-    const transport = new HttpTransport({
+    const transport = exporterTransport({
       endpoint: this._opts.endpoint,
       timeoutMillis: this._opts.timeoutMillis,
       keepAliveMillis: this._opts.keepAliveMillis,

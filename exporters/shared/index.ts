@@ -9,4 +9,5 @@ export { bool, fraction, headerRecord, httpUrl, knownKeys, positiveInt, str, tim
 export { DEFAULT_BACKOFF, backoffMillis, isOtlpRetryableStatus, isRetryableStatus, parseRetryAfter, type BackoffPolicy } from './retry';
 export { SelfMetrics } from './self-metrics';
 export { suppressedContext, withoutTracing } from './suppress-tracing';
+export { exporterTransport } from './transport-warm-up';
 export { HttpTransport, type TlsOptions, type TransportOptions, type TransportRequest, type TransportResult } from './transport';
