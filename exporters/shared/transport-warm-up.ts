@@ -121,6 +121,8 @@ function listen(server: Server, host: string): Promise<number> {
     server.once('error', reject);
     server.listen(0, host, () => {
       server.off('error', reject);
+      // A later error (a failed accept: EMFILE) must not become an uncaught 'error' in the host.
+      server.on('error', () => undefined);
       // Never what keeps the host process running.
       server.unref();
       resolve((server.address() as { port: number }).port);
