@@ -4,10 +4,11 @@
  * sockets, and the first upload of a process used to reach Node's stream functions
  * (`Readable.push`, `writeOrBuffer`, `Socket._writeGeneric`, ...) after V8 had optimized them
  * for the server's sockets alone. V8 threw that code away and compiled it again about half a second
- * later (25-60 functions), the app's requests running slower meanwhile, in the first collection
- * window (bench/RESULTS.md, eleventh and seventeenth passes). Run while V8 is still collecting type
- * feedback for those functions, the same transport's requests put the client's shapes into it,
- * so the code V8 optimizes for the app's server also fits the upload's socket. Only a process
+ * later (20-40 more compiles than a process without uploads), the app's requests running slower
+ * meanwhile, in the first collection window (bench/RESULTS.md, eleventh and seventeenth passes).
+ * Run while V8 is still collecting type feedback for those functions, the same transport's
+ * requests put the client's shapes into it, so the code V8 optimizes for the app's server also
+ * fits the upload's socket. Only a process
  * that runs a server has that code to protect; in one without (a batch job, a worker) the warm-up
  * only cost RSS (+1.5 MB on Node 24, measured), so it runs where the app listens.
  */
