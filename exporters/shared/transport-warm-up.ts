@@ -8,9 +8,9 @@
  * meanwhile, in the first collection window (bench/RESULTS.md, eleventh and seventeenth passes).
  * Run while V8 is still collecting type feedback for those functions, the same transport's
  * requests put the client's shapes into it, so the code V8 optimizes for the app's server also
- * fits the upload's socket. Only a process
- * that runs a server has that code to protect; in one without (a batch job, a worker) the warm-up
- * only cost RSS (+1.5 MB on Node 24, measured), so it runs where the app listens.
+ * fits the upload's socket. Only a process that runs a server has that code to protect; in one
+ * without (a batch job, a worker) the warm-up only cost RSS (+1.5 MB on Node 24, measured), so it
+ * runs where the app listens.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { startOncePerProcess } from '../../src/once-per-process';
