@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { startOtlpCollector, type OtlpCollector } from '../support/otlp-collector';
 import { startPyroscopeCollector, type PyroscopeCollector } from '../support/pyroscope-collector';
+import { runTsFixture } from '../support/ts-child';
 
 /**
  * A malformed batch (here `null`, from JS code that bypasses the types) must settle as `invalid`
@@ -22,13 +22,7 @@ describe('exporters given a malformed batch in a plain node host', () => {
   });
 
   it('settles it as invalid, never crashes the host, and keeps exporting', async () => {
-    const fixtures = join(__dirname, 'fixtures');
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      // The otel tests' hook: it runs the TypeScript sources, so dist/ need not be rebuilt.
-      const registerTs = join(__dirname, '..', 'otel', 'fixtures', 'register-ts.js');
-      const child = execFile(process.execPath, ['-r', registerTs, join(fixtures, 'malformed-batch-app.ts'), pyroscope.url, otlp.url],
-        { cwd: join(__dirname, '..', '..'), timeout: 60_000 }, (_err, out, err) => resolve({ code: child.exitCode, stdout: out, stderr: err }));
-    });
+    const { code, stdout, stderr } = await runTsFixture(join(__dirname, 'fixtures', 'malformed-batch-app.ts'), [pyroscope.url, otlp.url]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({

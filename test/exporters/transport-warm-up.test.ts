@@ -5,18 +5,11 @@
  * re-optimizing the app's stream code at the first upload) is measured in bench/RESULTS.md,
  * seventeenth pass.
  */
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { runTransportWarmUp, WARM_UP_REQUESTS } from '../../exporters/shared/transport-warm-up';
+import { runTsFixture } from '../support/ts-child';
 
-function runFixture(mode: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  // The otel tests' hook: it runs the TypeScript sources, so dist/ need not be rebuilt.
-  const registerTs = join(__dirname, '..', 'otel', 'fixtures', 'register-ts.js');
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['-r', registerTs, join(__dirname, 'fixtures', 'transport-warm-up-app.ts'), mode],
-      { cwd: join(__dirname, '..', '..'), timeout: 60_000 }, (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
-  });
-}
+const runFixture = (mode: string) => runTsFixture(join(__dirname, 'fixtures', 'transport-warm-up-app.ts'), [mode]);
 
 async function fixtureResult(mode: string): Promise<unknown> {
   const { code, stdout, stderr } = await runFixture(mode);

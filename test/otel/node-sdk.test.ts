@@ -2,7 +2,7 @@ import { context, trace } from '@opentelemetry/api';
 import type { ContextManager } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { execFile } from 'node:child_process';
+import { lastJsonLine, runTsFixture } from '../support/ts-child';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -43,29 +43,19 @@ describe('withProfiling(nodeSdkOptions)', () => {
     const { port } = server.address() as AddressInfo;
     // A child process: the OTLP exporter loads its HTTP agent with a dynamic import jest's VM
     // cannot run, and NodeSDK.start() registers process-global providers.
-    const fixtures = join(__dirname, 'fixtures');
-    const out = await new Promise<string>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        ['-r', join(fixtures, 'register-ts.js'), join(fixtures, 'env-exporter-app.ts')],
-        {
-          cwd: join(__dirname, '..', '..'),
-          timeout: 60_000,
-          env: {
-            ...process.env,
-            OTEL_TRACES_EXPORTER: 'otlp',
-            OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
-            OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${port}/v1/traces`,
-            OTEL_METRICS_EXPORTER: 'none',
-            OTEL_LOGS_EXPORTER: 'none',
-          },
-        },
-        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
-      );
+    const res = await runTsFixture(join(__dirname, 'fixtures', 'env-exporter-app.ts'), [], {
+      env: {
+        ...process.env,
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${port}/v1/traces`,
+        OTEL_METRICS_EXPORTER: 'none',
+        OTEL_LOGS_EXPORTER: 'none',
+      },
     });
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
-    const { spanId, processors } = JSON.parse(out.trim().split('\n').pop() as string) as { spanId: string; processors: string[] };
+    const { spanId, processors } = lastJsonLine<{ spanId: string; processors: string[] }>(res);
     expect(processors).toEqual(['ProfilingSpanProcessor', 'BatchSpanProcessor']);
     const all = bodies.join('\n');
     expect(all).toContain('"pyroscope.profile.id"');

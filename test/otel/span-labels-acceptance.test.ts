@@ -4,8 +4,8 @@
  * traces are unsampled) for several seconds, the sampler's CPU window open throughout. Runs in a
  * child process on the Node running the suite (CI runs it on Node 20 and Node 24).
  */
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { lastJsonLine, runTsFixture } from '../support/ts-child';
 
 interface AppSample {
   client: number;
@@ -36,19 +36,9 @@ const SERVER_KIND = 1;
 // hrtime); allow this much skew when placing a sample inside its request's span.
 const SKEW_MICROS = 2000;
 
-function runApp(): Promise<AppResult> {
-  const fixtures = join(__dirname, 'fixtures');
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['-r', join(fixtures, 'register-ts.js'), join(fixtures, 'span-labels-app.ts'), '4000', String(CLIENTS), '400'],
-      { cwd: join(__dirname, '..', '..'), maxBuffer: 64 << 20, timeout: 90_000 },
-      (err, stdout, stderr) => {
-        if (err) reject(new Error(`${err.message}\n${stderr}`));
-        else resolve(JSON.parse(stdout.trim().split('\n').pop() as string) as AppResult);
-      },
-    );
-  });
+async function runApp(): Promise<AppResult> {
+  const res = await runTsFixture(join(__dirname, 'fixtures', 'span-labels-app.ts'), ['4000', String(CLIENTS), '400'], { maxBuffer: 64 << 20, timeout: 90_000 });
+  return lastJsonLine<AppResult>(res);
 }
 
 let app: AppResult;
