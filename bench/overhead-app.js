@@ -25,7 +25,8 @@
  * bytes, default 524288), `flush` (collection period in ms, 0 = no collection during the run;
  * default FLUSH_MILLIS), `warm` (`warm=2`: two real POSTs to the sink at start; `warm=0`: without the
  * transport's loopback warm-up of the seventeenth pass; in the fifth pass `warm=0` meant without its
- * `node:http` client warm-up, gone in the tenth) and `upload`
+ * `node:http` client warm-up, gone in the tenth), `early` (`early=0`: without the sampler's own early
+ * read of V8's profile, eighteenth pass) and `upload`
  * (`upload=0`: everything but the POST, so the sink receives nothing), e.g.
  * `otelprof-cpu@hz=2000:flush=0` (`:`, as the variant lists are comma-separated).
  */
@@ -45,7 +46,7 @@ const [workload, variantArg, sinkPortArg, arg] = process.argv.slice(2);
 const [variant, paramText = ''] = variantArg.split('@');
 const params = Object.fromEntries(paramText.split(':').filter(Boolean).map((kv) => {
   const [k, v] = kv.split('=');
-  if (!['hz', 'heap', 'flush', 'warm', 'upload'].includes(k) || !Number.isInteger(Number(v))) throw new Error(`bad variant parameter ${kv} in ${variantArg}`);
+  if (!['hz', 'heap', 'flush', 'warm', 'early', 'upload'].includes(k) || !Number.isInteger(Number(v))) throw new Error(`bad variant parameter ${kv} in ${variantArg}`);
   return [k, Number(v)];
 }));
 // Labels on every unit/request only where otelprof carries them: the baseline and the peer do
@@ -55,6 +56,8 @@ const { labels, runWithLabels } = LABELED ? dist('index') : {};
 /** Runs `fn` under the label `key=value` in the labeled variants, plainly in the others. */
 const labeled = LABELED ? (key, value, fn) => runWithLabels(labels(key, value), fn) : (_key, _value, fn) => fn();
 const sinkPort = Number(sinkPortArg);
+// early=0: sampling starts without the sampler's early read (it then pays that cost in the first collection).
+if (params.early === 0 && (variant.startsWith('otelprof') || variant === 'full')) dist('sampler/cpu-sampler').setCpuEarlyReadMillis(0);
 const FLUSH_MILLIS = params.flush ?? Number(process.env.FLUSH_MILLIS ?? 10000);
 /** How long after a collection starts the loop delay is watched (collection + upload fit in it). */
 const WINDOW_TAIL_MILLIS = 1000;

@@ -5,7 +5,7 @@
  * period stands in for the default minute so the limit is reached in a second or two.
  */
 import { cpuSamplerState, onCpuSamples, openCpuWindow } from '../../src/sampler';
-import { setCpuDrainMillis } from '../../src/sampler/cpu-sampler';
+import { setCpuDrainMillis, setCpuEarlyReadMillis } from '../../src/sampler/cpu-sampler';
 import type { RawCpuWindow } from '../../src/sampler';
 import { burn } from './helpers';
 
@@ -14,11 +14,15 @@ const DRAIN_MILLIS = 300;
 const BUFFER_SAMPLES = (2 * DRAIN_MILLIS) / 10;
 
 let previous = 0;
+let previousEarly = 0;
 beforeEach(() => {
   previous = setCpuDrainMillis(DRAIN_MILLIS);
+  // The sampler's one early read (cpu-early-read.test.ts) would be one more read here.
+  previousEarly = setCpuEarlyReadMillis(0);
 });
 afterEach(() => {
   setCpuDrainMillis(previous);
+  setCpuEarlyReadMillis(previousEarly);
 });
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
