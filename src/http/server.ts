@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError } from '../errors';
 import { pprofHandler, type PprofHandlerOptions } from './handler';
@@ -36,6 +36,9 @@ export async function servePprof(options: ServePprofOptions = {}): Promise<Pprof
   }
   const host = options.host ?? '127.0.0.1';
   const handler = pprofHandler(options);
+  // Loaded here, not with the package: an app that never serves the endpoint and is no HTTP server
+  // itself does not carry node:http (0.7-1.0 MB of its RSS, bench/load-rss.js).
+  const { createServer } = require('node:http') as typeof import('node:http');
   const server = createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
