@@ -46,10 +46,9 @@ function child(earlyMillis) {
   }, 20_100);
   let i = 0;
   (function loop() {
-    readStart = performance.now();
     const end = Date.now() + 5;
     while (Date.now() < end) unitOfWork(i++);
-    // The next turn's start: a timer due now runs before this immediate.
+    // A timer due now runs between this turn and the next: its read is timed from here.
     readStart = performance.now();
     setImmediate(loop);
   })();
