@@ -7,7 +7,7 @@
 import { cpuSamplerState, onCpuSamples, openCpuWindow } from '../../src/sampler';
 import { setCpuDrainMillis, setCpuEarlyReadMillis } from '../../src/sampler/cpu-sampler';
 import type { RawCpuWindow } from '../../src/sampler';
-import { burn } from './helpers';
+import { burn, burnInSlices } from './helpers';
 
 const DRAIN_MILLIS = 300;
 /** Samples the native buffer holds at 100 Hz with that drain period: 2 x 300 ms / 10 ms. */
@@ -25,17 +25,8 @@ afterEach(() => {
   setCpuEarlyReadMillis(previousEarly);
 });
 
-const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
-
 /** Burns CPU in 20 ms slices for `ms` of wall time, letting timers run between slices. */
-async function busyFor(ms: number): Promise<number> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < ms) {
-    burn(20);
-    await turn();
-  }
-  return Date.now() - t0;
-}
+const busyFor = (ms: number): Promise<number> => burnInSlices(ms, 20);
 
 function timestampsOf(w: RawCpuWindow): number[] {
   return w.samples.map((s) => s.timestampMicros);

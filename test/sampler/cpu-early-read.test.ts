@@ -8,7 +8,7 @@ import { cpuSamplerState, onCpuSamples, openCpuWindow } from '../../src/sampler'
 import { setCpuEarlyReadMillis } from '../../src/sampler/cpu-sampler';
 import type { RawCpuWindow } from '../../src/sampler';
 import { InvalidArgumentError } from '../../src/errors';
-import { burn } from './helpers';
+import { burnInSlices } from './helpers';
 
 const EARLY_MILLIS = 150;
 
@@ -20,16 +20,8 @@ afterEach(() => {
   setCpuEarlyReadMillis(previous);
 });
 
-const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
-
 /** Burns CPU in 10 ms slices, letting timers run between them, until `done()` or `ms` passed. */
-async function busyUntil(done: () => boolean, ms: number): Promise<void> {
-  const t0 = Date.now();
-  while (!done() && Date.now() - t0 < ms) {
-    burn(10);
-    await turn();
-  }
-}
+const busyUntil = (done: () => boolean, ms: number): Promise<number> => burnInSlices(ms, 10, done);
 
 describe.each(['native', 'inspector'] as const)('%s backend', (backend) => {
   test('one read comes on its own after the delay; the window keeps every sample once', async () => {

@@ -108,6 +108,19 @@ export function tick(): Promise<void> {
 }
 
 /**
+ * Burns CPU in `sliceMs` slices for `ms` of wall time, or until `done()`, letting timers run
+ * between slices; resolves to the wall time it took.
+ */
+export async function burnInSlices(ms: number, sliceMs: number, done: () => boolean = () => false): Promise<number> {
+  const t0 = Date.now();
+  while (!done() && Date.now() - t0 < ms) {
+    burn(sliceMs);
+    await tick();
+  }
+  return Date.now() - t0;
+}
+
+/**
  * Registers an `AsyncLocalStorageContextManager` as the global one for the enclosing describe
  * (beforeAll / afterAll) when `enabled`; labels then live in OTel contexts the manager propagates.
  */
