@@ -56,8 +56,9 @@ const { labels, runWithLabels } = LABELED ? dist('index') : {};
 /** Runs `fn` under the label `key=value` in the labeled variants, plainly in the others. */
 const labeled = LABELED ? (key, value, fn) => runWithLabels(labels(key, value), fn) : (_key, _value, fn) => fn();
 const sinkPort = Number(sinkPortArg);
-// early=0: sampling starts without the sampler's early read (it then pays that cost in the first collection).
-if (params.early === 0 && (variant.startsWith('otelprof') || variant === 'full')) dist('sampler/cpu-sampler').setCpuEarlyReadMillis(0);
+// early=0: sampling starts without the sampler's early read (it then pays that cost in the first
+// collection); early=N: that read N ms after sampling starts.
+if (params.early !== undefined && (variant.startsWith('otelprof') || variant === 'full')) dist('sampler/cpu-sampler').setCpuEarlyReadMillis(params.early);
 const FLUSH_MILLIS = params.flush ?? Number(process.env.FLUSH_MILLIS ?? 10000);
 /** How long after a collection starts the loop delay is watched (collection + upload fit in it). */
 const WINDOW_TAIL_MILLIS = 1000;

@@ -68,12 +68,15 @@ const DEFAULT_DRAIN_MILLIS = 60_000;
 
 /**
  * When the sampler reads V8's profile once on its own after sampling starts. The first read of a
- * profile blocks the loop longer than later ones; read early, it is as short as they are, and so is
- * the read after it, the first collection's (bench/first-read.js, eighteenth pass: the read at 10 s
- * took 2.1-3.7 ms on Node 20 and 1.6-2.4 on Node 24 without the early read, 1.2-1.5 and 0.8-1.1 with
- * it, the early read itself 1.1-1.5). The first collection is the one the stall goal is judged on.
+ * profile blocks the loop longer than later ones, mostly its JS walk running cold; read early, it is
+ * as short as they are, and so is the read after it, the first collection's (bench/first-read.js,
+ * eighteenth pass: the read at 10 s took 2.1-3.7 ms on Node 20 and 1.6-2.4 on Node 24 without the
+ * early read, 1.2-1.5 and 0.8-1.1 with it). The first collection is the one the stall goal is judged
+ * on. At 100 ms rather than the eighteenth pass's 1 s: the same effect on the first collection, and
+ * on Node 24 the read at 1 s cost 0.4-1.2 MB of RSS over none, at 100 ms 0.2-0.5 (Node 20: within the
+ * runs' spread; nineteenth pass, bench/RESULTS.md).
  */
-const DEFAULT_EARLY_READ_MILLIS = 1000;
+const DEFAULT_EARLY_READ_MILLIS = 100;
 
 class CpuSampler {
   backend: CpuBackend | undefined;

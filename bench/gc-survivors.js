@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * Reads `--trace-gc-nvp` output (e.g. what bench/overhead.js keeps with
+ * APP_NODE_ARGS=--trace-gc-nvp APP_STDOUT_DIR=<dir>) and prints the scavenges that matter for the
+ * young generation's size: those where its capacity changed or more than 100 KB survived, with the
+ * bytes promoted and kept (`new_space_survived`) and their running sum. V8 grows the young
+ * generation once about its capacity in bytes has survived scavenges since the last growth.
+ *
+ *   node bench/gc-survivors.js <file>...
+ * Not part of the library.
+ */
+'use strict';
+const fs = require('node:fs');
+
+/**
+ * The scavenges of a trace in order, as { ms, promoted, survived, capacity }; a line starting with
+ * `MARK ` (printed by bench/gc-survivors-steps.js) comes through as { mark }.
+ */
+function* scavenges(text) {
+  for (const line of text.split('\n')) {
+    if (line.startsWith('MARK ')) {
+      yield { mark: line.slice(5) };
+      continue;
+    }
+    const m = line.match(/\s(\d+) ms: pause=[\d.]+ .*?gc=(\w+)/);
+    if (!m || m[2] !== 's') continue;
+    const field = (k) => Number((line.match(new RegExp(`\\b${k}=(\\d+)`)) ?? [])[1] ?? 0);
+    yield { ms: Number(m[1]), promoted: field('promoted'), survived: field('new_space_survived'), capacity: field('new_space_capacity') };
+  }
+}
+
+function report(file) {
+  process.stdout.write(`== ${file}\n`);
+  let sum = 0;
+  let lastCapacity = 0;
+  let count = 0;
+  for (const s of scavenges(fs.readFileSync(file, 'utf8'))) {
+    if (s.mark !== undefined) continue;
+    sum += s.promoted + s.survived;
+    count++;
+    if (s.capacity !== lastCapacity || s.promoted + s.survived > 100_000) {
+      process.stdout.write(`${String(s.ms).padStart(7)} ms  promoted ${String(s.promoted).padStart(7)}  survived ${String(s.survived).padStart(7)}  capacity ${s.capacity}  sum ${sum}\n`);
+    }
+    lastCapacity = s.capacity;
+  }
+  process.stdout.write(`scavenges ${count}, promoted + survived ${sum} bytes\n`);
+}
+
+if (require.main === module) process.argv.slice(2).forEach(report);
+
+module.exports = { scavenges };
