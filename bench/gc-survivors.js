@@ -7,6 +7,7 @@
  * generation once about its capacity in bytes has survived scavenges since the last growth.
  *
  *   node bench/gc-survivors.js <file>...
+ *   node bench/gc-survivors.js --per-seconds 5 <file>...   (capacity changes, sums per 5 s instead)
  * Not part of the library.
  */
 'use strict';
@@ -46,6 +47,31 @@ function report(file) {
   process.stdout.write(`scavenges ${count}, promoted + survived ${sum} bytes\n`);
 }
 
-if (require.main === module) process.argv.slice(2).forEach(report);
+/** Capacity changes, and bytes kept + promoted summed per `seconds` of the trace. */
+function reportPer(file, seconds) {
+  process.stdout.write(`== ${file}\n`);
+  const sums = new Map();
+  let lastCapacity = 0;
+  for (const s of scavenges(fs.readFileSync(file, 'utf8'))) {
+    if (s.mark !== undefined) continue;
+    const from = Math.floor(s.ms / 1000 / seconds) * seconds;
+    sums.set(from, (sums.get(from) ?? 0) + s.promoted + s.survived);
+    if (s.capacity !== lastCapacity) process.stdout.write(`capacity ${s.capacity} from ${s.ms} ms\n`);
+    lastCapacity = s.capacity;
+  }
+  const list = [...sums].map(([from, bytes]) => `${from}s ${(bytes / 1024).toFixed(0)}`).join(', ');
+  process.stdout.write(`kept + promoted per ${seconds} s, KB: ${list}\n`);
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  if (args[0] === '--per-seconds') {
+    const seconds = Number(args[1]);
+    if (!(seconds > 0)) throw new Error(`--per-seconds must be a positive number (actual: ${args[1]})`);
+    args.slice(2).forEach((f) => reportPer(f, seconds));
+  } else {
+    args.forEach(report);
+  }
+}
 
 module.exports = { scavenges };

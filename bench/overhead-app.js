@@ -26,7 +26,7 @@
  * default FLUSH_MILLIS), `warm` (`warm=2`: two real POSTs to the sink at start; `warm=0`: without the
  * transport's loopback warm-up of the seventeenth pass; in the fifth pass `warm=0` meant without its
  * `node:http` client warm-up, gone in the tenth), `early` (`early=0`: without the sampler's own early
- * read of V8's profile, eighteenth pass) and `upload`
+ * read of V8's profile, eighteenth pass; `early=N`: that read N ms after sampling starts) and `upload`
  * (`upload=0`: everything but the POST, so the sink receives nothing), e.g.
  * `otelprof-cpu@hz=2000:flush=0` (`:`, as the variant lists are comma-separated).
  */
