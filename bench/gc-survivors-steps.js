@@ -2,9 +2,10 @@
 /**
  * What each start-up step of the core sampler leaves alive in V8's young generation: two forced
  * scavenges after each step (`--expose-gc`), then a marker printed into the `--trace-gc-nvp`
- * output; the bytes promoted and kept (`new_space_survived`) are summed from one marker to the next,
- * so each marker's figure is its step's (natural scavenges during it and the two forced after it). V8 grows the young
- * generation once about its capacity in bytes has survived scavenges since the last growth.
+ * output; the bytes promoted and kept (`new_space_survived`) are summed from one marker to the
+ * next, so each marker's figure is its step's (natural scavenges during it and the two forced after
+ * it). V8 grows the young generation once about its capacity in bytes has survived scavenges since
+ * the last growth.
  *
  *   node --expose-gc --trace-gc-nvp bench/gc-survivors-steps.js > trace.txt
  *   node bench/gc-survivors-steps.js --report trace.txt
