@@ -11,7 +11,7 @@
 'use strict';
 const DIST = process.env.DIST ?? `${__dirname}/../dist`;
 const { NativeCpuBackend } = require(`${DIST}/src/sampler/native-cpu`);
-const { unitOfWork } = require('./workload');
+const { busyTurns } = require('./workload');
 
 const backend = new NativeCpuBackend(10_000, 60_000);
 const profiler = backend._profiler;
@@ -27,20 +27,15 @@ backend.start();
 const readsAt = (process.argv[2] ?? '1000,10000,20000').split(',').map(Number);
 const reads = [];
 const t0 = performance.now();
-function turn() {
-  const end = performance.now() + 5;
-  for (let i = 0; performance.now() < end; i++) unitOfWork(i);
+busyTurns(() => {
   if (performance.now() - t0 >= readsAt[reads.length]) {
     const t = performance.now();
     backend.collect(true);
     const all = performance.now() - t;
     reads.push({ at: readsAt[reads.length], stop: +stopMillis.toFixed(2), walk: +(all - stopMillis).toFixed(2) });
   }
-  if (reads.length < readsAt.length) {
-    setImmediate(turn);
-    return;
-  }
+  if (reads.length < readsAt.length) return true;
   backend.collect(false);
   process.stdout.write(`${JSON.stringify({ node: process.version, reads })}\n`);
-}
-setImmediate(turn);
+  return false;
+});

@@ -18,7 +18,7 @@ function child(earlyMillis) {
   const { onCpuSamples, openCpuWindow, startHeapSampler, warmUpCollections } = require(`${DIST}/src/sampler`);
   const { setCpuEarlyReadMillis } = require(`${DIST}/src/sampler/cpu-sampler`);
   require(`${DIST}/src/index`);
-  const { unitOfWork } = require('./workload');
+  const { busyTurns } = require('./workload');
   setCpuEarlyReadMillis(earlyMillis);
   const out = { earlyMillis };
   // The sampler's own read runs inside a timer: time it from the listener's view of that turn.
@@ -44,14 +44,10 @@ function child(earlyMillis) {
     process.stdout.write(JSON.stringify(out) + '\n');
     process.exit(0);
   }, 20_100);
-  let i = 0;
-  (function loop() {
-    const end = Date.now() + 5;
-    while (Date.now() < end) unitOfWork(i++);
+  busyTurns(() => {
     // A timer due now runs between this turn and the next: its read is timed from here.
     readStart = performance.now();
-    setImmediate(loop);
-  })();
+  });
 }
 
 if (process.argv[2] === '--child') {

@@ -12,22 +12,20 @@
 const { execFileSync } = require('node:child_process');
 
 function child(dist) {
-  const { unitOfWork } = require('./workload');
+  const { busyTurns } = require('./workload');
   require(`${dist}/src/index`);
   const sampler = require(`${dist}/src/sampler`);
   sampler.openCpuWindow({ hz: 100 });
   sampler.startHeapSampler({ intervalBytes: 524288 });
   require(`${dist}/exporters/shared`);
-  let i = 0;
   let maxRss = 0;
   const t0 = Date.now();
-  (function loop() {
-    const end = Date.now() + 5;
-    while (Date.now() < end) unitOfWork(i++);
+  busyTurns(() => {
     maxRss = Math.max(maxRss, process.memoryUsage.rss());
-    if (Date.now() - t0 < 6000) setImmediate(loop);
-    else process.stdout.write(`${(maxRss / 1048576).toFixed(1)}\n`);
-  })();
+    if (Date.now() - t0 < 6000) return true;
+    process.stdout.write(`${(maxRss / 1048576).toFixed(1)}\n`);
+    return false;
+  });
 }
 
 if (process.argv[2] === '--child') {
