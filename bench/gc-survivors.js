@@ -26,7 +26,10 @@ function* scavenges(text) {
     const m = line.match(/\s(\d+) ms: pause=[\d.]+ .*?gc=(\w+)/);
     if (!m || m[2] !== 's') continue;
     const field = (k) => Number((line.match(new RegExp(`\\b${k}=(\\d+)`)) ?? [])[1] ?? 0);
-    yield { ms: Number(m[1]), promoted: field('promoted'), survived: field('new_space_survived'), capacity: field('new_space_capacity') };
+    yield {
+      ms: Number(m[1]), promoted: field('promoted'), survived: field('new_space_survived'),
+      capacity: field('new_space_capacity'), allocated: field('allocated'),
+    };
   }
 }
 
@@ -47,20 +50,31 @@ function report(file) {
   process.stdout.write(`scavenges ${count}, promoted + survived ${sum} bytes\n`);
 }
 
-/** Capacity changes, and bytes kept + promoted summed per `seconds` of the trace. */
+/**
+ * Capacity changes, and bytes kept + promoted summed per `seconds` of the trace. Node 20's trace
+ * has no capacity field: there the median of bytes allocated between scavenges per `seconds`
+ * stands for it (a scavenge comes when the young generation is full).
+ */
 function reportPer(file, seconds) {
   process.stdout.write(`== ${file}\n`);
   const sums = new Map();
+  const allocated = new Map();
   let lastCapacity = 0;
   for (const s of scavenges(fs.readFileSync(file, 'utf8'))) {
     if (s.mark !== undefined) continue;
     const from = Math.floor(s.ms / 1000 / seconds) * seconds;
     sums.set(from, (sums.get(from) ?? 0) + s.promoted + s.survived);
+    if (!allocated.has(from)) allocated.set(from, []);
+    allocated.get(from).push(s.allocated);
     if (s.capacity !== lastCapacity) process.stdout.write(`capacity ${s.capacity} from ${s.ms} ms\n`);
     lastCapacity = s.capacity;
   }
   const list = [...sums].map(([from, bytes]) => `${from}s ${(bytes / 1024).toFixed(0)}`).join(', ');
   process.stdout.write(`kept + promoted per ${seconds} s, KB: ${list}\n`);
+  if (lastCapacity !== 0) return;
+  const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+  const sizes = [...allocated].map(([from, a]) => `${from}s ${(median(a) / 2 ** 20).toFixed(1)}`).join(', ');
+  process.stdout.write(`no capacity in the trace; median MB allocated between scavenges per ${seconds} s: ${sizes}\n`);
 }
 
 if (require.main === module) {

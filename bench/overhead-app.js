@@ -155,7 +155,8 @@ function compileMark() {
 
 /** Stands in for the CPU window when OTELPROF_PARTS leaves it out: every rotation is empty. */
 function emptyCpuWindow() {
-  const empty = () => ({ samples: [], startNanos: 0n, endNanos: 1n, intervalNanos: 10_000_000, hasCpuTime: true, backend: 'native' });
+  const { RawCpuSamples } = dist('sampler');
+  const empty = () => ({ samples: new RawCpuSamples(), startNanos: 0n, endNanos: 1n, intervalNanos: 10_000_000, hasCpuTime: true, backend: 'native' });
   return { rotate: empty, close: empty };
 }
 

@@ -8,7 +8,8 @@ import { ProfileBuilder, TimeSlice, yieldToEventLoop } from '../pprof';
 import type { Label, Profile, StackFrame } from '../pprof/model';
 import { sampleContextLabels } from './sample-context';
 import { mapFrame, prepareSourceMaps } from './source-maps';
-import type { RawCpuSample, RawCpuWindow } from './types';
+import type { RawCpuSamples } from './cpu-samples';
+import type { RawCpuWindow } from './types';
 
 /** Which view of a CPU window to build. */
 export type CpuProfileKind = 'cpu' | 'wall';
@@ -34,7 +35,7 @@ export interface BuildCpuProfileOptions {
  */
 export async function buildCpuProfile(w: RawCpuWindow, kind: CpuProfileKind, opts: BuildCpuProfileOptions = {}): Promise<Profile> {
   const samples = selectSamples(w.samples, opts);
-  if (opts.sourceMaps !== false) await prepareSourceMaps(filesOf(samples));
+  if (opts.sourceMaps !== false) await prepareSourceMaps(filesOf(samples.stacks()));
   // Each profile of a collection is built in its own event-loop turn (see yieldToEventLoop).
   await yieldToEventLoop();
   const mapFrames = opts.sourceMaps !== false ? mapStack : identity;
@@ -58,16 +59,17 @@ export async function buildCpuProfile(w: RawCpuWindow, kind: CpuProfileKind, opt
   const slice = new TimeSlice();
   for (let i = 0; i < samples.length; i++) {
     if ((i & 15) === 0 && slice.due) await slice.next();
-    const s = samples[i];
-    if (kind === 'cpu' && s.idle) continue;
-    values[1] = cpuValue === undefined ? wallPerSample : cpuValue(s);
-    let stack = stackCache.get(s.stack);
+    const idle = samples.idleAt(i);
+    if (kind === 'cpu' && idle) continue;
+    values[1] = cpuValue === undefined ? wallPerSample : cpuValue(i);
+    const raw = samples.stackAt(i);
+    let stack = stackCache.get(raw);
     if (stack === undefined) {
-      stack = mapFrames(s.stack);
-      stackCache.set(s.stack, stack);
+      stack = mapFrames(raw);
+      stackCache.set(raw, stack);
     }
     // An idle loop runs no one's code: whatever context the slot still holds is not its own.
-    b.addSample(stack, values, s.idle ? NO_LABELS : sampleContextLabels(s.context, labelCache));
+    b.addSample(stack, values, idle ? NO_LABELS : sampleContextLabels(samples.contextAt(i), labelCache));
   }
   return b.build();
 }
@@ -84,23 +86,21 @@ const NO_LABELS: readonly Label[] = Object.freeze([]);
  * a synchronous call still shows little. A sample without a figure (`(program)`) counts 0 of its
  * own: the addon adds its CPU to the next sample's. Without measured CPU: the interval.
  */
-function cpuValues(samples: readonly RawCpuSample[], hasCpuTime: boolean, interval: number): (s: RawCpuSample) => number {
+function cpuValues(samples: RawCpuSamples, hasCpuTime: boolean, interval: number): (i: number) => number {
   if (!hasCpuTime) return () => interval;
   let idleCpu = 0;
   let busy = 0;
-  for (const s of samples) {
-    if (s.idle) idleCpu += Math.max(0, s.cpuNanos);
+  for (let i = 0; i < samples.length; i++) {
+    if (samples.idleAt(i)) idleCpu += Math.max(0, samples.cpuAt(i));
     else busy++;
   }
   const share = busy > 0 ? idleCpu / busy : 0;
-  return (s) => Math.round(Math.max(0, s.cpuNanos) + share);
+  return (i) => Math.round(Math.max(0, samples.cpuAt(i)) + share);
 }
 
-function selectSamples(all: readonly RawCpuSample[], opts: BuildCpuProfileOptions): readonly RawCpuSample[] {
+function selectSamples(all: RawCpuSamples, opts: BuildCpuProfileOptions): RawCpuSamples {
   if (opts.fromMicros === undefined && opts.toMicros === undefined) return all;
-  const from = opts.fromMicros ?? -Infinity;
-  const to = opts.toMicros ?? Infinity;
-  return all.filter((s) => s.timestampMicros >= from && s.timestampMicros < to);
+  return all.filterByTime(opts.fromMicros ?? -Infinity, opts.toMicros ?? Infinity);
 }
 
 function wallInterval(durationNanos: number, n: number, interval: number): number {
@@ -108,14 +108,9 @@ function wallInterval(durationNanos: number, n: number, interval: number): numbe
   return Math.round(Math.min(Math.max(durationNanos / n, interval), 2 * interval));
 }
 
-function filesOf(samples: readonly RawCpuSample[]): Set<string> {
-  const seen = new Set<readonly StackFrame[]>();
+function filesOf(stacks: readonly (readonly StackFrame[])[]): Set<string> {
   const files = new Set<string>();
-  for (const s of samples) {
-    if (seen.has(s.stack)) continue;
-    seen.add(s.stack);
-    for (const f of s.stack) files.add(f.fileName);
-  }
+  for (const stack of stacks) for (const f of stack) files.add(f.fileName);
   return files;
 }
 

@@ -14,7 +14,8 @@ import type { CpuBackend } from './cpu-backend';
 import type { BridgeMode, ContextBridge } from './context-bridge';
 import { NativeCpuBackend } from './native-cpu';
 import { hasSampleContextSources } from './sample-context';
-import type { RawCpuSample, RawCpuWindow, SamplerBackendName } from './types';
+import { RawCpuSamples } from './cpu-samples';
+import type { RawCpuWindow, SamplerBackendName } from './types';
 
 /** Options of {@link openCpuWindow}. */
 export interface CpuWindowOptions {
@@ -44,7 +45,7 @@ interface Pending {
   startNanos: bigint;
   /** Monotonic start (process.hrtime), for the window's length when the wall clock is stepped. */
   startMono: bigint;
-  samples: RawCpuSample[];
+  samples: RawCpuSamples;
   hasCpuTime: boolean;
 }
 
@@ -128,7 +129,7 @@ class CpuSampler {
       this.collect(true);
     }
     const w = new WindowImpl(this, this.hz, this.backend.name);
-    this.windows.set(w, { startNanos: nowEpochNanos(), startMono: process.hrtime.bigint(), samples: [], hasCpuTime: true });
+    this.windows.set(w, { startNanos: nowEpochNanos(), startMono: process.hrtime.bigint(), samples: new RawCpuSamples(), hasCpuTime: true });
     return w;
   }
 
@@ -145,10 +146,10 @@ class CpuSampler {
     const read = backend.collect(restart);
     this._followClockStep();
     const raw = dropRepeated(read, this._lastSampleMicros);
-    if (raw.samples.length > 0) this._lastSampleMicros = raw.samples[raw.samples.length - 1].timestampMicros;
+    if (raw.samples.length > 0) this._lastSampleMicros = raw.samples.timeAt(raw.samples.length - 1);
     if (!restart) this._lastSampleMicros = -Infinity;
     for (const pending of this.windows.values()) {
-      for (const s of raw.samples) pending.samples.push(s);
+      pending.samples.appendFrom(raw.samples);
       pending.hasCpuTime = pending.hasCpuTime && raw.hasCpuTime;
     }
     for (const l of this.listeners) {
@@ -253,7 +254,7 @@ class CpuSampler {
     const endMono = process.hrtime.bigint();
     const end = nowEpochNanos();
     if (close) this.windows.delete(w);
-    else this.windows.set(w, { startNanos: end, startMono: endMono, samples: [], hasCpuTime: true });
+    else this.windows.set(w, { startNanos: end, startMono: endMono, samples: new RawCpuSamples(), hasCpuTime: true });
     return {
       startNanos: windowStart(pending, end, endMono),
       endNanos: end,
@@ -302,8 +303,8 @@ function windowStart(p: Pending, end: bigint, endMono: bigint): bigint {
 function dropRepeated(raw: RawCpuWindow, lastMicros: number): RawCpuWindow {
   const samples = raw.samples;
   let i = 0;
-  while (i < samples.length && samples[i].timestampMicros <= lastMicros) i++;
-  return i === 0 ? raw : { ...raw, samples: samples.slice(i) };
+  while (i < samples.length && samples.timeAt(i) <= lastMicros) i++;
+  return i === 0 ? raw : { ...raw, samples: samples.sliceFrom(i) };
 }
 
 /** Checks a sampling rate; `undefined` means the default (100 Hz). */

@@ -3,6 +3,7 @@
  * timestamped samples with their sample contexts, and converts them to the pprof model. It knows
  * nothing about labels, spans or HTTP: layers above register sample-context sources.
  */
+export { RawCpuSamples } from './cpu-samples';
 export type { RawCpuSample, RawCpuWindow, RawHeapRecord, RawHeapSnapshot, HeapMode, SamplerBackendName } from './types';
 export { openCpuWindow, onCpuSamples, cpuSamplerState, refreshSampleContext, activateSampleContexts, writeSampleContextEntry, validateHz, DEFAULT_CPU_HZ } from './cpu-sampler';
 export type { CpuWindow, CpuWindowOptions, CpuWindowListener } from './cpu-sampler';

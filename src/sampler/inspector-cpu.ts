@@ -10,7 +10,8 @@ import { ContextBridge } from './context-bridge';
 import type { CpuBackend } from './cpu-backend';
 import { internFrame } from './frames';
 import { inspectorModule, inspectorSession, postSync } from './inspector-session';
-import type { RawCpuSample, RawCpuWindow } from './types';
+import { RawCpuSamples } from './cpu-samples';
+import type { RawCpuWindow } from './types';
 
 interface CallFrame {
   functionName: string;
@@ -97,11 +98,11 @@ export class InspectorCpuBackend implements CpuBackend {
     const sortedTimes = order.map((i) => times[i]);
     const contexts = this.bridge.log?.attribute(sortedTimes) ?? [];
     const offset = monotonicToEpochOffsetMicros();
-    const samples: RawCpuSample[] = [];
+    const samples = new RawCpuSamples();
     for (let k = 0; k < order.length; k++) {
       const entry = stacks.get(ids[order[k]]);
       if (entry === undefined || entry.root) continue;
-      samples.push({ stack: entry.stack, timestampMicros: sortedTimes[k] + offset, cpuNanos: -1, idle: entry.idle, context: contexts[k] });
+      samples.push(entry.stack, sortedTimes[k] + offset, -1, entry.idle, contexts[k]);
     }
     return {
       startNanos: microsToNanos(p.startTime + offset),

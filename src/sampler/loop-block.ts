@@ -120,9 +120,11 @@ class BlockCollector {
     const offset = monotonicToEpochOffsetMicros();
     const toMono = (micros: number): number => (micros < EPOCH_FLOOR_MICROS ? micros : micros - offset);
     this._intervalNanos = w.intervalNanos;
-    for (const s of w.samples) {
-      if (s.idle || !Number.isFinite(s.timestampMicros)) continue;
-      this._samples.push({ micros: toMono(s.timestampMicros), stack: s.stack, context: s.context });
+    const samples = w.samples;
+    for (let i = 0; i < samples.length; i++) {
+      const t = samples.timeAt(i);
+      if (samples.idleAt(i) || !Number.isFinite(t)) continue;
+      this._samples.push({ micros: toMono(t), stack: samples.stackAt(i), context: samples.contextAt(i) });
     }
     this._coveredMicros = Math.max(this._coveredMicros, endMicros - offset);
     const horizon = this._coveredMicros - KEEP_SAMPLES_MICROS;

@@ -11,7 +11,8 @@ import { internFrame } from './frames';
 import { asyncContextFrameActive, loadNativeAddon } from './native-addon';
 import type { NativeTimeNode, NativeTimeProfiler } from './native-addon';
 import type { CpuBackend } from './cpu-backend';
-import type { RawCpuSample, RawCpuWindow } from './types';
+import { RawCpuSamples } from './cpu-samples';
+import type { RawCpuWindow } from './types';
 
 // Windows has no SIGPROF: the addon refuses contexts and CPU time there.
 const CONTEXTS_SUPPORTED = process.platform !== 'win32';
@@ -134,11 +135,11 @@ export class NativeCpuBackend implements CpuBackend {
     }
     if (restart) this._checkStuck(prof.topDownRoot, prof.endTime - prof.startTime);
     const offset = monotonicToEpochOffsetMicros();
-    const samples: RawCpuSample[] = [];
+    const samples = new RawCpuSamples();
     let hasCpu = prof.hasCpuTime === true;
     const fallbackTime = prof.endTime + offset;
     for (const child of prof.topDownRoot.children) walk(child, [], samples, fallbackTime);
-    samples.sort((a, b) => a.timestampMicros - b.timestampMicros);
+    samples.sortByTime();
     if (samples.length === 0) hasCpu = CONTEXTS_SUPPORTED;
     return {
       startNanos: microsToNanos(prof.startTime + offset),
@@ -152,7 +153,7 @@ export class NativeCpuBackend implements CpuBackend {
 }
 
 /** Depth-first walk of V8's top-down tree; the path is root first. */
-function walk(node: NativeTimeNode, parent: readonly StackFrame[], out: RawCpuSample[], fallbackTime: number): void {
+function walk(node: NativeTimeNode, parent: readonly StackFrame[], out: RawCpuSamples, fallbackTime: number): void {
   const name = node.name;
   // `(program)` is VM work V8 cannot attribute (and `(root)` is the tree root): keep them as frames
   // so their CPU is not silently lost; `(idle)` is flagged so the cpu view can drop it.
@@ -162,13 +163,11 @@ function walk(node: NativeTimeNode, parent: readonly StackFrame[], out: RawCpuSa
   if (node.hitCount > 0 || ctxs.length > 0) {
     const stack = Object.freeze(path.slice().reverse());
     const idle = name === '(idle)' && node.scriptName === '';
-    for (const c of ctxs) {
-      out.push({ stack, timestampMicros: Number(c.timestamp), cpuNanos: c.cpuTime ?? -1, idle, context: c.context });
-    }
+    for (const c of ctxs) out.push(stack, Number(c.timestamp), c.cpuTime ?? -1, idle, c.context);
     // Hits the addon could not pair with a context (Windows; with contexts on, a hit without one
     // is not counted at all).
     for (let i = ctxs.length; i < node.hitCount; i++) {
-      out.push({ stack, timestampMicros: fallbackTime, cpuNanos: -1, idle, context: undefined });
+      out.push(stack, fallbackTime, -1, idle, undefined);
     }
   }
   for (const c of node.children) walk(c, path, out, fallbackTime);

@@ -3,11 +3,12 @@
  * allocation records, before any conversion to the pprof model.
  */
 import type { StackFrame } from '../pprof/model';
+import type { RawCpuSamples } from './cpu-samples';
 
 /** Which V8 sampler implementation runs: the `@datadog/pprof` addon or `node:inspector`. */
 export type SamplerBackendName = 'native' | 'inspector';
 
-/** One tick of the CPU/wall sampler. */
+/** One tick of the CPU/wall sampler (windows hold them as columns: RawCpuSamples). */
 export interface RawCpuSample {
   /** The JS stack, leaf first. Shared between samples of the same stack: do not mutate. */
   readonly stack: readonly StackFrame[];
@@ -36,7 +37,8 @@ export interface RawCpuWindow {
   readonly hasCpuTime: boolean;
   /** Which backend produced the window. */
   readonly backend: SamplerBackendName;
-  readonly samples: readonly RawCpuSample[];
+  /** In time order. */
+  readonly samples: RawCpuSamples;
 }
 
 /** One heap allocation record: a stack and V8's (already unsampled) estimate for it. */

@@ -9,6 +9,7 @@ import { startOncePerProcess } from '../once-per-process';
 import { encode, gzip, yieldToEventLoop } from '../pprof';
 import type { StackFrame } from '../pprof/model';
 import { buildCpuProfile } from './cpu-profile';
+import { RawCpuSamples } from './cpu-samples';
 import { buildHeapProfile } from './heap-profile';
 import { anyHasSourceMap, isMappable, warmUpSourceMaps } from './source-maps';
 import type { RawCpuWindow, RawHeapSnapshot } from './types';
@@ -47,10 +48,10 @@ export async function runWarmUp(): Promise<void> {
   const stack = Object.freeze(frames.slice());
   const w: RawCpuWindow = {
     startNanos: 0n, endNanos: 20_000_000n, intervalNanos: 10_000_000, hasCpuTime: true, backend: 'native',
-    samples: [
+    samples: RawCpuSamples.of([
       { stack, timestampMicros: 0, cpuNanos: 10_000_000, idle: false, context: undefined },
       { stack, timestampMicros: 10_000, cpuNanos: 10_000_000, idle: false, context: undefined },
-    ],
+    ]),
   };
   const snap: RawHeapSnapshot = {
     mode: 'heap', intervalBytes: 524_288, timeNanos: 0n, hasInuse: true,

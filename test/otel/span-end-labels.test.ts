@@ -51,7 +51,7 @@ describe('span end', () => {
     });
     const raw = window.close();
     await processor.shutdown();
-    const spanIdsIn = (fn: string): Array<string | undefined> => raw.samples
+    const spanIdsIn = (fn: string): Array<string | undefined> => [...raw.samples]
       .filter((s) => s.stack.some((f) => f.functionName === fn))
       .map((s) => sampleContextLabels(s.context).find((l) => l.key === 'span_id')?.str);
     expect(spanIdsIn('burnWhileActive').length).toBeGreaterThan(0);

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
-import { buildCpuProfile, registerSampleContextSource } from '../../src/sampler';
+import { buildCpuProfile, RawCpuSamples, registerSampleContextSource } from '../../src/sampler';
 import { resolveSampleContext } from '../../src/sampler/sample-context';
 import { runWarmUp } from '../../src/sampler/warm-up';
 import { mapFrame, prepareSourceMaps } from '../../src/sampler/source-maps';
@@ -25,10 +25,10 @@ test('an idle sample carries no labels, a busy sample with the same context does
     const idle: StackFrame[] = [{ functionName: '(idle)', fileName: '', line: 0, column: 0 }];
     const w: RawCpuWindow = {
       startNanos: 0n, endNanos: 20_000_000n, intervalNanos: 10_000_000, hasCpuTime: true, backend: 'native',
-      samples: [
+      samples: RawCpuSamples.of([
         { stack: busy, timestampMicros: 0, cpuNanos: 10_000_000, idle: false, context: ctx },
         { stack: idle, timestampMicros: 10_000, cpuNanos: 0, idle: true, context: ctx },
-      ],
+      ]),
     };
     const p = await buildCpuProfile(w, 'wall', { sourceMaps: false });
     const nameOf = (locId: number): string => {

@@ -59,7 +59,7 @@ test('equal label sets made per call share one sample context', async () => {
     }
     expect(internedLabelContents() - before).toBeLessThanOrEqual(4);
     const raw = window.rotate();
-    const contexts = new Set(raw.samples.map((x) => x.context).filter((c) => c !== undefined));
+    const contexts = new Set([...raw.samples].map((x) => x.context).filter((c) => c !== undefined));
     expect(contexts.size).toBeLessThanOrEqual(4);
   } finally {
     window.close();

@@ -130,7 +130,7 @@ test('scheduler windows and startCPUProfile share one sampler and both get the s
   const raw = w.close();
   expect(cpuSamplerState().running).toBe(false);
   // Count every non-idle sample: V8 may inline the burner into the test, hiding its name.
-  const fromWindow = raw.samples.filter((x) => !x.idle).length;
+  const fromWindow = [...raw.samples].filter((x) => !x.idle).length;
   const fromProfile = decodeIndependent(out.bytes()).samples.reduce((a, x) => a + x.values[0], 0);
   expect(fromProfile).toBeGreaterThan(5);
   expect(fromWindow).toBeGreaterThanOrEqual(fromProfile);

@@ -29,7 +29,7 @@ afterEach(() => {
 const busyFor = (ms: number): Promise<number> => burnInSlices(ms, 20);
 
 function timestampsOf(w: RawCpuWindow): number[] {
-  return w.samples.map((s) => s.timestampMicros);
+  return [...w.samples].map((s) => s.timestampMicros);
 }
 
 describe.each(['native', 'inspector'] as const)('%s backend', (backend) => {

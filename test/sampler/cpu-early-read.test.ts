@@ -39,8 +39,8 @@ describe.each(['native', 'inspector'] as const)('%s backend', (backend) => {
       const raw = w.close();
       // Only one early read per start; then the close.
       expect(reads.length).toBe(2);
-      const early = reads[0].raw.samples.map((s) => s.timestampMicros);
-      const ts = raw.samples.map((s) => s.timestampMicros);
+      const early = [...reads[0].raw.samples].map((s) => s.timestampMicros);
+      const ts = [...raw.samples].map((s) => s.timestampMicros);
       // The window got the early read's samples and the later ones, each once, in order.
       expect(ts.slice(0, early.length)).toEqual(early);
       expect(ts.length).toBeGreaterThan(early.length);

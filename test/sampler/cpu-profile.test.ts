@@ -67,10 +67,10 @@ describe.each(['native', 'inspector'] as const)('%s backend', (backend) => {
     const startMicros = Number(raw.startNanos / 1000n);
     const endMicros = Number(raw.endNanos / 1000n);
     for (let i = 0; i < raw.samples.length; i++) {
-      const t = raw.samples[i].timestampMicros;
+      const t = raw.samples.timeAt(i);
       expect(t).toBeGreaterThanOrEqual(startMicros - 20_000);
       expect(t).toBeLessThanOrEqual(endMicros + 20_000);
-      if (i > 0) expect(t).toBeGreaterThanOrEqual(raw.samples[i - 1].timestampMicros);
+      if (i > 0) expect(t).toBeGreaterThanOrEqual(raw.samples.timeAt(i - 1));
     }
     const wall = await buildCpuProfile(raw, 'wall');
     const cpu = await buildCpuProfile(raw, 'cpu');

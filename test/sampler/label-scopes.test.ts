@@ -16,7 +16,7 @@ import { namedBurner, useGlobalContextManager } from './helpers';
 
 /** Samples whose leaf is `fn`, and how many of them carry label `key` = `value`. */
 function tagged(raw: RawCpuWindow, fn: string, key: string, value: string): { total: number; own: number } {
-  const mine = raw.samples.filter((s) => s.stack[0]?.functionName === fn);
+  const mine = [...raw.samples].filter((s) => s.stack[0]?.functionName === fn);
   const own = mine.filter((s) => sampleContextLabels(s.context).some((l) => l.key === key && l.str === value));
   return { total: mine.length, own: own.length };
 }

@@ -4,8 +4,8 @@
  * turn. Checked by counting how often an app task (a self-rescheduling setImmediate) runs while
  * the build is in progress, and by the output still holding every sample.
  */
-import { buildCpuProfile, buildHeapProfile } from '../../src/sampler';
-import type { RawCpuSample, RawCpuWindow, RawHeapRecord, RawHeapSnapshot } from '../../src/sampler/types';
+import { buildCpuProfile, buildHeapProfile, RawCpuSamples } from '../../src/sampler';
+import type { RawCpuWindow, RawHeapRecord, RawHeapSnapshot } from '../../src/sampler/types';
 import type { StackFrame } from '../../src/pprof/model';
 import { TimeSlice, yieldToEventLoop } from '../../src/pprof';
 
@@ -40,10 +40,8 @@ function distinct(st: readonly StackFrame[][]): number {
 
 test('a 200,000-sample CPU window is built over many turns, and keeps every sample', async () => {
   const st = stacks(5000);
-  const samples: RawCpuSample[] = [];
-  for (let i = 0; i < 200_000; i++) {
-    samples.push({ stack: st[i % st.length], timestampMicros: i, cpuNanos: 10_000_000, idle: false, context: undefined });
-  }
+  const samples = new RawCpuSamples();
+  for (let i = 0; i < 200_000; i++) samples.push(st[i % st.length], i, 10_000_000, false, undefined);
   const w: RawCpuWindow = {
     startNanos: 0n, endNanos: 2_000_000_000_000n, intervalNanos: 10_000_000, hasCpuTime: true, backend: 'native', samples,
   };

@@ -1,0 +1,170 @@
+/**
+ * The samples of one read of V8's profile or of one window, a column per field. A 10 s window at
+ * 100 Hz holds a thousand samples that live through a whole collection (rotation, heap read,
+ * sliced build), across the app's scavenges. As one object each (about 95 bytes with the boxed
+ * numbers) they were most of what a collection left surviving in V8's young generation, which
+ * grows by what survives it (bench/RESULTS.md, twentieth pass). Times, CPU and flags sit in typed
+ * arrays outside the JS heap; stacks and contexts, each shared by many samples, are stored once.
+ */
+import type { StackFrame } from '../pprof/model';
+import type { RawCpuSample } from './types';
+
+type Stack = readonly StackFrame[];
+
+const INITIAL_CAPACITY = 64;
+
+export class RawCpuSamples implements Iterable<RawCpuSample> {
+  /** How many samples there are. */
+  length = 0;
+  private _times = new Float64Array(INITIAL_CAPACITY);
+  private _cpu = new Float64Array(INITIAL_CAPACITY);
+  private _idle = new Uint8Array(INITIAL_CAPACITY);
+  private _stackIds = new Uint32Array(INITIAL_CAPACITY);
+  private _contextIds = new Uint32Array(INITIAL_CAPACITY);
+  private readonly _stacks: Stack[] = [];
+  private readonly _stackIndex = new Map<Stack, number>();
+  /** Id 0 is `undefined`, the context of most samples without labels. */
+  private readonly _contexts: unknown[] = [undefined];
+  private readonly _contextIndex = new Map<unknown, number>([[undefined, 0]]);
+
+  /** A column set holding `samples`, in their order (tests, the collection warm-up). */
+  static of(samples: Iterable<RawCpuSample>): RawCpuSamples {
+    const out = new RawCpuSamples();
+    for (const s of samples) out.push(s.stack, s.timestampMicros, s.cpuNanos, s.idle, s.context);
+    return out;
+  }
+
+  /** Appends one sample (see RawCpuSample for the fields). */
+  push(stack: Stack, timestampMicros: number, cpuNanos: number, idle: boolean, context: unknown): void {
+    if (this.length === this._times.length) this._grow(this.length * 2);
+    const i = this.length++;
+    this._times[i] = timestampMicros;
+    this._cpu[i] = cpuNanos;
+    this._idle[i] = idle ? 1 : 0;
+    this._stackIds[i] = this._stackId(stack);
+    this._contextIds[i] = this._contextId(context);
+  }
+
+  stackAt(i: number): Stack {
+    return this._stacks[this._stackIds[i]];
+  }
+
+  timeAt(i: number): number {
+    return this._times[i];
+  }
+
+  cpuAt(i: number): number {
+    return this._cpu[i];
+  }
+
+  idleAt(i: number): boolean {
+    return this._idle[i] === 1;
+  }
+
+  contextAt(i: number): unknown {
+    return this._contexts[this._contextIds[i]];
+  }
+
+  /** Sample `i` as an object (a new one per call: for code that is not on a collection's path). */
+  at(i: number): RawCpuSample {
+    return { stack: this.stackAt(i), timestampMicros: this.timeAt(i), cpuNanos: this.cpuAt(i), idle: this.idleAt(i), context: this.contextAt(i) };
+  }
+
+  *[Symbol.iterator](): Iterator<RawCpuSample> {
+    for (let i = 0; i < this.length; i++) yield this.at(i);
+  }
+
+  /** The distinct stacks of the samples (each once). */
+  stacks(): readonly Stack[] {
+    return this._stacks;
+  }
+
+  /** Appends samples `from`.. of `other`. */
+  appendFrom(other: RawCpuSamples, from = 0): void {
+    const n = other.length - from;
+    if (n <= 0) return;
+    if (this.length + n > this._times.length) this._grow(Math.max(this.length + n, this._times.length * 2));
+    for (let j = from; j < other.length; j++) {
+      const i = this.length++;
+      this._times[i] = other._times[j];
+      this._cpu[i] = other._cpu[j];
+      this._idle[i] = other._idle[j];
+      this._stackIds[i] = this._stackId(other._stacks[other._stackIds[j]]);
+      this._contextIds[i] = this._contextId(other._contexts[other._contextIds[j]]);
+    }
+  }
+
+  /** Samples `from`.. as a new column set. */
+  sliceFrom(from: number): RawCpuSamples {
+    const out = new RawCpuSamples();
+    out.appendFrom(this, from);
+    return out;
+  }
+
+  /** The samples with a time in [fromMicros, toMicros), as a new column set. */
+  filterByTime(fromMicros: number, toMicros: number): RawCpuSamples {
+    const out = new RawCpuSamples();
+    for (let i = 0; i < this.length; i++) {
+      const t = this._times[i];
+      if (t >= fromMicros && t < toMicros) out.push(this.stackAt(i), t, this._cpu[i], this._idle[i] === 1, this.contextAt(i));
+    }
+    return out;
+  }
+
+  /** Orders the samples by time; samples of the same time keep their order. */
+  sortByTime(): void {
+    const n = this.length;
+    const times = this._times;
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) sorted = times[i - 1] <= times[i];
+    if (sorted) return;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => times[a] - times[b] || a - b);
+    this._times = permute(times, order, new Float64Array(times.length));
+    this._cpu = permute(this._cpu, order, new Float64Array(times.length));
+    this._idle = permute(this._idle, order, new Uint8Array(times.length));
+    this._stackIds = permute(this._stackIds, order, new Uint32Array(times.length));
+    this._contextIds = permute(this._contextIds, order, new Uint32Array(times.length));
+  }
+
+  private _stackId(stack: Stack): number {
+    let id = this._stackIndex.get(stack);
+    if (id === undefined) {
+      id = this._stacks.length;
+      this._stacks.push(stack);
+      this._stackIndex.set(stack, id);
+    }
+    return id;
+  }
+
+  private _contextId(context: unknown): number {
+    let id = this._contextIndex.get(context);
+    if (id === undefined) {
+      id = this._contexts.length;
+      this._contexts.push(context);
+      this._contextIndex.set(context, id);
+    }
+    return id;
+  }
+
+  private _grow(capacity: number): void {
+    this._times = copyInto(this._times, new Float64Array(capacity));
+    this._cpu = copyInto(this._cpu, new Float64Array(capacity));
+    this._idle = copyInto(this._idle, new Uint8Array(capacity));
+    this._stackIds = copyInto(this._stackIds, new Uint32Array(capacity));
+    this._contextIds = copyInto(this._contextIds, new Uint32Array(capacity));
+  }
+}
+
+type Column = Float64Array | Uint32Array | Uint8Array;
+
+function copyInto<T extends Column>(from: T, to: T): T {
+  to.set(from.subarray(0, Math.min(from.length, to.length)));
+  return to;
+}
+
+function permute<T extends Column>(from: T, order: Uint32Array, to: T): T {
+  for (let i = 0; i < order.length; i++) to[i] = from[order[i]];
+  return to;
+}
