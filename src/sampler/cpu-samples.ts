@@ -1,10 +1,11 @@
 /**
  * The samples of one read of V8's profile or of one window, a column per field. A 10 s window at
  * 100 Hz holds a thousand samples that live through a whole collection (rotation, heap read,
- * sliced build), across the app's scavenges. As one object each (about 95 bytes with the boxed
- * numbers) they were most of what a collection left surviving in V8's young generation, which
- * grows by what survives it (bench/RESULTS.md, twentieth pass). Times, CPU and flags sit in typed
- * arrays outside the JS heap; stacks and contexts, each shared by many samples, are stored once.
+ * sliced build), across the app's scavenges. As one object each they were most of what a
+ * collection left surviving them (180-193 KB as V8 counts it, against 9-22 KB as columns), and V8
+ * grows its young generation by that count (bench/RESULTS.md, twentieth pass). Times, CPU and
+ * flags sit in typed arrays outside the JS heap; stacks and contexts, each shared by many samples,
+ * are stored once.
  */
 import type { StackFrame } from '../pprof/model';
 import type { RawCpuSample } from './types';
@@ -21,11 +22,9 @@ export class RawCpuSamples implements Iterable<RawCpuSample> {
   private _idle = new Uint8Array(INITIAL_CAPACITY);
   private _stackIds = new Uint32Array(INITIAL_CAPACITY);
   private _contextIds = new Uint32Array(INITIAL_CAPACITY);
-  private readonly _stacks: Stack[] = [];
-  private readonly _stackIndex = new Map<Stack, number>();
-  /** Id 0 is `undefined`, the context of most samples without labels. */
-  private readonly _contexts: unknown[] = [undefined];
-  private readonly _contextIndex = new Map<unknown, number>([[undefined, 0]]);
+  private readonly _stacks = new Interned<Stack>();
+  /** Id 0 is `undefined`: a sample taken outside any context. */
+  private readonly _contexts = new Interned<unknown>(undefined);
 
   /** A column set holding `samples`, in their order (tests, the collection warm-up). */
   static of(samples: Iterable<RawCpuSample>): RawCpuSamples {
@@ -41,12 +40,12 @@ export class RawCpuSamples implements Iterable<RawCpuSample> {
     this._times[i] = timestampMicros;
     this._cpu[i] = cpuNanos;
     this._idle[i] = idle ? 1 : 0;
-    this._stackIds[i] = this._stackId(stack);
-    this._contextIds[i] = this._contextId(context);
+    this._stackIds[i] = this._stacks.idOf(stack);
+    this._contextIds[i] = this._contexts.idOf(context);
   }
 
   stackAt(i: number): Stack {
-    return this._stacks[this._stackIds[i]];
+    return this._stacks.values[this._stackIds[i]];
   }
 
   timeAt(i: number): number {
@@ -62,7 +61,7 @@ export class RawCpuSamples implements Iterable<RawCpuSample> {
   }
 
   contextAt(i: number): unknown {
-    return this._contexts[this._contextIds[i]];
+    return this._contexts.values[this._contextIds[i]];
   }
 
   /** Sample `i` as an object (a new one per call: for code that is not on a collection's path). */
@@ -76,7 +75,7 @@ export class RawCpuSamples implements Iterable<RawCpuSample> {
 
   /** The distinct stacks of the samples (each once). */
   stacks(): readonly Stack[] {
-    return this._stacks;
+    return this._stacks.values;
   }
 
   /** Appends samples `from`.. of `other`. */
@@ -89,8 +88,8 @@ export class RawCpuSamples implements Iterable<RawCpuSample> {
       this._times[i] = other._times[j];
       this._cpu[i] = other._cpu[j];
       this._idle[i] = other._idle[j];
-      this._stackIds[i] = this._stackId(other._stacks[other._stackIds[j]]);
-      this._contextIds[i] = this._contextId(other._contexts[other._contextIds[j]]);
+      this._stackIds[i] = this._stacks.idOf(other._stacks.values[other._stackIds[j]]);
+      this._contextIds[i] = this._contexts.idOf(other._contexts.values[other._contextIds[j]]);
     }
   }
 
@@ -128,32 +127,33 @@ export class RawCpuSamples implements Iterable<RawCpuSample> {
     this._contextIds = permute(this._contextIds, order, new Uint32Array(times.length));
   }
 
-  private _stackId(stack: Stack): number {
-    let id = this._stackIndex.get(stack);
-    if (id === undefined) {
-      id = this._stacks.length;
-      this._stacks.push(stack);
-      this._stackIndex.set(stack, id);
-    }
-    return id;
-  }
-
-  private _contextId(context: unknown): number {
-    let id = this._contextIndex.get(context);
-    if (id === undefined) {
-      id = this._contexts.length;
-      this._contexts.push(context);
-      this._contextIndex.set(context, id);
-    }
-    return id;
-  }
-
   private _grow(capacity: number): void {
     this._times = copyInto(this._times, new Float64Array(capacity));
     this._cpu = copyInto(this._cpu, new Float64Array(capacity));
     this._idle = copyInto(this._idle, new Uint8Array(capacity));
     this._stackIds = copyInto(this._stackIds, new Uint32Array(capacity));
     this._contextIds = copyInto(this._contextIds, new Uint32Array(capacity));
+  }
+}
+
+/** Values numbered in the order they first come: each is stored once, samples hold its number. */
+class Interned<T> {
+  readonly values: T[] = [];
+  private readonly _ids = new Map<T, number>();
+
+  /** @param first values numbered from 0 before any other. */
+  constructor(...first: T[]) {
+    for (const v of first) this.idOf(v);
+  }
+
+  idOf(value: T): number {
+    let id = this._ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(value);
+      this._ids.set(value, id);
+    }
+    return id;
   }
 }
 
