@@ -2,7 +2,8 @@
 /**
  * RSS over time of the apps bench/overhead.js runs, read from outside through procfs: every
  * `seconds`, one JSON line per running `overhead-app.js` process with its workload, variant, Node
- * major, age in seconds and RSS / anonymous RSS in MB. The apps' own figure is their maximum RSS;
+ * major (where the install path names it, else the binary's path), age in seconds and RSS /
+ * anonymous RSS in MB. The apps' own figure is their maximum RSS;
  * this shows when it was reached (V8's young generation grows in steps that come sooner or later
  * per process). Runs until killed.
  *
@@ -29,7 +30,8 @@ function apps() {
       const node = fs.readlinkSync(`/proc/${pid}/exe`);
       found.push({
         pid: Number(pid), workload: argv[at + 1], variant: argv[at + 2],
-        node: Number(/node(\d+)/.exec(node)?.[1] ?? process.versions.node.split('.')[0]),
+        // The major from the install path (.ci/node24/...), else the path itself (a system node).
+        node: /node(\d+)/.exec(node)?.[1] ?? node,
         ageSeconds: Math.round(uptime - startTicks / CLOCK_TICKS),
         rssMB: +(kb('Rss') / 1024).toFixed(1), anonMB: +(kb('Anonymous') / 1024).toFixed(1),
       });
