@@ -80,17 +80,7 @@ export class RawCpuSamples implements Iterable<RawCpuSample> {
 
   /** Appends samples `from`.. of `other`. */
   appendFrom(other: RawCpuSamples, from = 0): void {
-    const n = other.length - from;
-    if (n <= 0) return;
-    if (this.length + n > this._times.length) this._grow(Math.max(this.length + n, this._times.length * 2));
-    for (let j = from; j < other.length; j++) {
-      const i = this.length++;
-      this._times[i] = other._times[j];
-      this._cpu[i] = other._cpu[j];
-      this._idle[i] = other._idle[j];
-      this._stackIds[i] = this._stacks.idOf(other._stacks.values[other._stackIds[j]]);
-      this._contextIds[i] = this._contexts.idOf(other._contexts.values[other._contextIds[j]]);
-    }
+    for (let j = from; j < other.length; j++) this.push(other.stackAt(j), other.timeAt(j), other.cpuAt(j), other.idleAt(j), other.contextAt(j));
   }
 
   /** Samples `from`.. as a new column set. */
@@ -105,7 +95,7 @@ export class RawCpuSamples implements Iterable<RawCpuSample> {
     const out = new RawCpuSamples();
     for (let i = 0; i < this.length; i++) {
       const t = this._times[i];
-      if (t >= fromMicros && t < toMicros) out.push(this.stackAt(i), t, this._cpu[i], this._idle[i] === 1, this.contextAt(i));
+      if (t >= fromMicros && t < toMicros) out.push(this.stackAt(i), t, this.cpuAt(i), this.idleAt(i), this.contextAt(i));
     }
     return out;
   }
