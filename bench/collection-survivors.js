@@ -12,6 +12,7 @@
  * DIST=<dir> loads another build. Not part of the library.
  */
 'use strict';
+const { mark } = require('./gc-survivors');
 const { busyTurns } = require('./workload');
 
 const DIST = process.env.DIST ?? `${__dirname}/../dist`;
@@ -21,12 +22,6 @@ const collections = Number(process.argv[3] ?? 4);
 require(`${DIST}/src/index`);
 const { encode, gzip } = require(`${DIST}/src/pprof`);
 const sampler = require(`${DIST}/src/sampler`);
-
-function mark(label) {
-  gc({ type: 'minor' });
-  gc({ type: 'minor' });
-  process.stdout.write(`MARK ${label}\n`);
-}
 
 async function collectStepByStep(w, n) {
   mark(`collection ${n}: before`);

@@ -13,7 +13,7 @@
  */
 'use strict';
 const fs = require('node:fs');
-const { scavenges } = require('./gc-survivors');
+const { scavenges, mark } = require('./gc-survivors');
 
 const DIST = process.env.DIST ?? `${__dirname}/../dist`;
 
@@ -29,13 +29,6 @@ function report(file) {
     process.stdout.write(`${s.mark.padEnd(50)} promoted + survived since the previous mark ${since}, capacity ${capacity}\n`);
     since = 0;
   }
-}
-
-/** Scavenges twice (keeps, then promotes what the step left alive), then marks the trace. */
-function mark(label) {
-  gc({ type: 'minor' });
-  gc({ type: 'minor' });
-  process.stdout.write(`MARK ${label}\n`);
 }
 
 if (process.argv[2] === '--report') {

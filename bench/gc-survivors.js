@@ -88,4 +88,14 @@ if (require.main === module) {
   }
 }
 
-module.exports = { scavenges };
+/**
+ * Scavenges twice (keeps, then promotes what the step before left alive), then prints a marker
+ * line into the `--trace-gc-nvp` output, which `scavenges` yields as { mark }. Needs `--expose-gc`.
+ */
+function mark(label) {
+  gc({ type: 'minor' });
+  gc({ type: 'minor' });
+  process.stdout.write(`MARK ${label}\n`);
+}
+
+module.exports = { scavenges, mark };
