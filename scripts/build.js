@@ -36,9 +36,16 @@ function generateProto() {
     if (mtime(`${base}.js`) > newestSchema && mtime(`${base}.d.ts`) > newestSchema) continue;
     // One protobufjs root per file (-r): files sharing a package (otlp-*.proto) would otherwise
     // overwrite each other's namespace object in the shared "default" root when both are loaded.
-    runNode(cli('protobufjs-cli', 'bin/pbjs'), ['-t', 'static-module', '-w', 'commonjs', '--no-verify',
-      '--no-delimited', '--force-number', '-r', path.basename(file, '.proto'), '-o', `${base}.js`, path.join('proto', file)]);
-    runNode(cli('protobufjs-cli', 'bin/pbts'), ['-o', `${base}.d.ts`, `${base}.js`]);
+    const pbjs = (out, extra) => runNode(cli('protobufjs-cli', 'bin/pbjs'), ['-t', 'static-module', '-w', 'commonjs',
+      '--no-verify', '--no-delimited', '--force-number', ...extra, '-r', path.basename(file, '.proto'), '-o', out,
+      path.join('proto', file)]);
+    // pbts reads the types from the JSDoc comments; the code that loads keeps none of them (about
+    // 40% of its text, which every process using the module would hold in memory).
+    const documented = `${base}.documented.js`;
+    pbjs(documented, []);
+    runNode(cli('protobufjs-cli', 'bin/pbts'), ['-o', `${base}.d.ts`, documented]);
+    fs.rmSync(documented);
+    pbjs(`${base}.js`, ['--no-comments']);
     dropUnusedLongImport(`${base}.d.ts`);
   }
 }
@@ -54,15 +61,23 @@ function dropUnusedLongImport(dts) {
   if (withoutImport !== text && !/\bLong\b/.test(withoutImport)) fs.writeFileSync(dts, withoutImport);
 }
 
-/** tsc -p tsconfig.build.json, then copy the generated protobuf code next to the compiled sources. */
+/**
+ * tsc -p tsconfig.build.json, then copy the generated protobuf code next to the compiled sources.
+ * Declarations keep their doc comments (editors show them); the JavaScript is emitted again without
+ * comments: a process holds every loaded module's source text for as long as it runs (V8 compiles
+ * functions lazily from it), and comments were 30% of it. Source maps lead debuggers to the sources.
+ */
 function compile() {
+  const tsc = cli('typescript', 'bin/tsc');
   try {
-    runNode(cli('typescript', 'bin/tsc'), ['-p', 'tsconfig.build.json']);
+    runNode(tsc, ['-p', 'tsconfig.build.json']);
   } catch (err) {
     // tsc exit 2 = type errors but output emitted; anything else means nothing usable was written.
     if (!(allowTypeErrors && err.status === 2)) throw new Error(`tsc failed (exit ${err.status})`);
     console.error('build: type errors above (see `npm run typecheck`); dist/ emitted anyway (--allow-type-errors)');
   }
+  // Checked above already: this emit only rewrites the .js files and their maps.
+  runNode(tsc, ['-p', 'tsconfig.build.json', '--removeComments', '--declaration', 'false', '--noCheck']);
   if (!fs.existsSync(generatedDir)) return;
   const genOut = path.join(root, 'dist', 'proto', 'generated');
   fs.mkdirSync(genOut, { recursive: true });
