@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+/**
+ * Memory outside V8's heap in a process running the core sampler: anonymous RSS (smaps_rollup)
+ * minus the JS heap's resident size (`total_physical_size`); what is left is malloc's arenas
+ * (V8's profiler, compiler zones, zlib, the addon), array buffers, thread stacks. One JSON line per
+ * report. Two forms:
+ *
+ *   node bench/outside-heap.js timed <none|rotate> [seconds=1200]
+ *     bench/workload.js units in 5 ms turns; `rotate` opens a 100 Hz CPU window and rotates it
+ *     every 10 s (nothing built); a report every 30 s.
+ *   node bench/outside-heap.js fast <stage> [collections=2000] [periodMillis=200]
+ *     CPU window (100 Hz) and heap sampler; a collection every periodMillis of work, up to `stage`:
+ *     rotate | snap (+ heap read) | cpubuild (rotate + CPU build only) | build (+ both builds) |
+ *     nogzip (+ encode) | collect (+ gzip); a report every 250 collections. Short windows
+ *     make many collections in minutes, to see where the memory they leave settles.
+ *
+ * MALLOC_ARENA_MAX=<n> in the environment limits glibc's arenas (compare runs with and without).
+ * DIST (default ../dist) is the build loaded. Not part of the library.
+ */
+'use strict';
+const fs = require('node:fs');
+const v8 = require('node:v8');
+const { busyTurns, unitOfWork } = require('./workload');
+
+const DIST = process.env.DIST ?? `${__dirname}/../dist`;
+const [form, mode] = process.argv.slice(2);
+
+const kb = (text, key) => Number(text.match(new RegExp(`^${key}:\\s+(\\d+)`, 'm'))[1]);
+
+function report(at) {
+  const anon = kb(fs.readFileSync('/proc/self/smaps_rollup', 'utf8'), 'Anonymous') / 1024;
+  const heap = v8.getHeapStatistics().total_physical_size / 1048576;
+  const arrayBuffers = process.memoryUsage().arrayBuffers / 1048576;
+  const mb = (x) => +x.toFixed(1);
+  process.stdout.write(`${JSON.stringify({ form, mode, ...at, anon: mb(anon), heapPhys: mb(heap), ab: mb(arrayBuffers), outside: mb(anon - heap) })}\n`);
+}
+
+function timed(seconds) {
+  if (mode === 'rotate') {
+    require(`${DIST}/src/index`);
+    const w = require(`${DIST}/src/sampler`).openCpuWindow({ hz: 100 });
+    setInterval(() => w.rotate(), 10_000).unref();
+  } else if (mode !== 'none') {
+    throw new Error(`timed: unknown mode ${mode} (none | rotate)`);
+  }
+  const t0 = Date.now();
+  let next = 0;
+  busyTurns(() => {
+    const t = (Date.now() - t0) / 1000;
+    if (t >= next) {
+      next += 30;
+      report({ t: Math.round(t) });
+    }
+    return t < seconds;
+  });
+}
+
+const STAGES = ['rotate', 'snap', 'cpubuild', 'build', 'nogzip', 'collect'];
+
+async function fast(collections, periodMillis) {
+  if (!STAGES.includes(mode)) throw new Error(`fast: unknown stage ${mode} (${STAGES.join(' | ')})`);
+  require(`${DIST}/src/index`);
+  const { encode, gzip } = require(`${DIST}/src/pprof`);
+  const s = require(`${DIST}/src/sampler`);
+  const w = s.openCpuWindow({ hz: 100 });
+  s.startHeapSampler({ intervalBytes: 524288 });
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+  let unit = 0;
+  for (let n = 0; n <= collections; n++) {
+    if (n % 250 === 0) report({ n });
+    const until = Date.now() + periodMillis;
+    while (Date.now() < until) {
+      for (let k = 0; k < 200; k++) unitOfWork(unit++);
+      await tick();
+    }
+    const raw = w.rotate();
+    if (mode === 'rotate') continue;
+    if (mode === 'cpubuild') {
+      await s.buildCpuProfile(raw, 'cpu');
+      continue;
+    }
+    const snap = s.takeHeapSnapshot();
+    if (mode === 'snap') continue;
+    const cpu = await s.buildCpuProfile(raw, 'cpu');
+    const heap = await s.buildHeapProfile(snap, 'heap');
+    if (mode === 'build') continue;
+    const cpuBytes = encode(cpu);
+    const heapBytes = encode(heap);
+    if (mode === 'nogzip') continue;
+    await gzip(cpuBytes);
+    await gzip(heapBytes);
+  }
+  w.close();
+}
+
+if (form === 'timed') timed(Number(process.argv[4] ?? 1200));
+else if (form === 'fast') fast(Number(process.argv[4] ?? 2000), Number(process.argv[5] ?? 200));
+else throw new Error('usage: outside-heap.js timed <none|rotate> [seconds] | fast <stage> [collections] [periodMillis]');
