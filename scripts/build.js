@@ -43,8 +43,11 @@ function generateProto() {
     // 40% of its text, which every process using the module would hold in memory).
     const documented = `${base}.documented.js`;
     pbjs(documented, []);
-    runNode(cli('protobufjs-cli', 'bin/pbts'), ['-o', `${base}.d.ts`, documented]);
-    fs.rmSync(documented);
+    try {
+      runNode(cli('protobufjs-cli', 'bin/pbts'), ['-o', `${base}.d.ts`, documented]);
+    } finally {
+      fs.rmSync(documented); // never copied into dist/ with the generated code
+    }
     pbjs(`${base}.js`, ['--no-comments']);
     dropUnusedLongImport(`${base}.d.ts`);
   }
