@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Memory outside V8's heap in a process running the core sampler: anonymous RSS (smaps_rollup)
+ * Memory outside V8's heap in a process running the core sampler: anonymous RSS (procfs)
  * minus the JS heap's resident size (`total_physical_size`); what is left is malloc's arenas
  * (V8's profiler, compiler zones, zlib, the addon), array buffers, thread stacks. One JSON line per
  * report. Two forms:
@@ -18,17 +18,15 @@
  * DIST (default ../dist) is the build loaded. Not part of the library.
  */
 'use strict';
-const fs = require('node:fs');
 const v8 = require('node:v8');
+const { rssSplitMB } = require('./proc-mem');
 const { busyTurns, unitOfWork } = require('./workload');
 
 const DIST = process.env.DIST ?? `${__dirname}/../dist`;
 const [form, mode] = process.argv.slice(2);
 
-const kb = (text, key) => Number(text.match(new RegExp(`^${key}:\\s+(\\d+)`, 'm'))[1]);
-
 function report(at) {
-  const anon = kb(fs.readFileSync('/proc/self/smaps_rollup', 'utf8'), 'Anonymous') / 1024;
+  const { anon } = rssSplitMB();
   const heap = v8.getHeapStatistics().total_physical_size / 1048576;
   const arrayBuffers = process.memoryUsage().arrayBuffers / 1048576;
   const mb = (x) => +x.toFixed(1);

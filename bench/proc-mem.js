@@ -1,6 +1,6 @@
 /**
  * RSS split from /proc/self/status, for the memory benchmarks (overhead-app.js, rss-stages.js,
- * load-cost.js). Not part of the library.
+ * load-cost.js, outside-heap.js). Not part of the library.
  */
 'use strict';
 const fs = require('node:fs');
