@@ -2,7 +2,7 @@
 /**
  * The acceptance test's label pattern on the inspector sampler (test/sampler/cpu-labels.test.ts):
  * ten tasks, each under its own runWithLabels, burning 6 ms slices separated by awaits, profiled
- * at 200 Hz. Per run: the worst task's share of its own samples and how many samples in all
+ * at 200 Hz (SLICE_MS=<ms> for other slices). Per run: the worst task's share of its own samples and how many samples in all
  * carried another task's label. MANAGER=1 registers OTel's AsyncLocalStorageContextManager.
  * Load the machine with other processes to see what contention does to the join of V8's sample
  * times with the recorded context switches.
@@ -21,6 +21,8 @@ const otelprof = require(`${DIST}/src/index`);
 const { decode } = require(`${DIST}/src/pprof`);
 
 const TASKS = 10;
+// SLICE_MS: the length of each slice (the test's 6 ms by default).
+const SLICE_MS = Number(process.env.SLICE_MS ?? 6);
 let fresh = 0;
 // A new never-cached function per task and run, as the test's namedBurner makes.
 const burner = (name) => new Function(`/* ${fresh++} */ return function ${name}(ms) {
@@ -38,7 +40,7 @@ async function oneRun() {
   otelprof.startCPUProfile(out, { backend: 'inspector', hz: 200 });
   await Promise.all(burners.map((burn, i) => otelprof.runWithLabels(otelprof.labels('task', `task${i}`), async () => {
     for (let k = 0; k < 25; k++) {
-      burn(6);
+      burn(SLICE_MS);
       if (k % 2 === 0) await tick();
       else await new Promise((resolve) => setTimeout(resolve, 1));
     }
