@@ -14,21 +14,33 @@
 const fs = require('node:fs');
 
 /**
- * The scavenges of a trace in order, as { ms, promoted, survived, capacity }; a line starting with
- * `MARK ` (printed by bench/gc-survivors-steps.js) comes through as { mark }.
+ * Every GC of a `--trace-gc-nvp` trace in order, as { ms, gc (its kind: `s`, `mc`...), field(name) }
+ * where field reads a numeric name=value of the line (0 when absent); a line starting with `MARK `
+ * (printed by bench/gc-survivors-steps.js) comes through as { mark }.
  */
-function* scavenges(text) {
+function* gcEvents(text) {
   for (const line of text.split('\n')) {
     if (line.startsWith('MARK ')) {
       yield { mark: line.slice(5) };
       continue;
     }
     const m = line.match(/\s(\d+) ms: pause=[\d.]+ .*?gc=(\w+)/);
-    if (!m || m[2] !== 's') continue;
-    const field = (k) => Number((line.match(new RegExp(`\\b${k}=(\\d+)`)) ?? [])[1] ?? 0);
+    if (!m) continue;
+    yield { ms: Number(m[1]), gc: m[2], field: (k) => Number((line.match(new RegExp(`\\b${k}=(\\d+)`)) ?? [])[1] ?? 0) };
+  }
+}
+
+/** The scavenges of a trace in order, as { ms, promoted, survived, capacity, allocated }; marks as { mark }. */
+function* scavenges(text) {
+  for (const e of gcEvents(text)) {
+    if (e.mark !== undefined) {
+      yield e;
+      continue;
+    }
+    if (e.gc !== 's') continue;
     yield {
-      ms: Number(m[1]), promoted: field('promoted'), survived: field('new_space_survived'),
-      capacity: field('new_space_capacity'), allocated: field('allocated'),
+      ms: e.ms, promoted: e.field('promoted'), survived: e.field('new_space_survived'),
+      capacity: e.field('new_space_capacity'), allocated: e.field('allocated'),
     };
   }
 }
@@ -98,4 +110,4 @@ function mark(label) {
   process.stdout.write(`MARK ${label}\n`);
 }
 
-module.exports = { scavenges, mark };
+module.exports = { gcEvents, scavenges, mark };

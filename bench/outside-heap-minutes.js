@@ -11,15 +11,15 @@
  */
 'use strict';
 const fs = require('node:fs');
+const { gcEvents } = require('./gc-survivors');
+
 const [timeline, ...traces] = process.argv.slice(2);
 const rows = fs.readFileSync(timeline, 'utf8').trim().split('\n').map(JSON.parse);
 for (const tr of traces) {
   const pid = Number(/-(\d+)\.txt$/.exec(tr)[1]);
-  const gcs = [];
-  for (const line of fs.readFileSync(tr, 'utf8').split('\n')) {
-    const m = /^\[\d+:0x[0-9a-f]+:\d+\]\s+(\d+) ms: .*end_memory_size=(\d+)/.exec(line);
-    if (m) gcs.push({ t: Number(m[1]) / 1000, mem: Number(m[2]) / 1048576 });
-  }
+  const gcs = [...gcEvents(fs.readFileSync(tr, 'utf8'))]
+    .filter((e) => e.mark === undefined && e.field('end_memory_size') > 0)
+    .map((e) => ({ t: e.ms / 1000, mem: e.field('end_memory_size') / 1048576 }));
   const mine = rows.filter((r) => r.pid === pid);
   const out = [];
   for (const r of mine) {
