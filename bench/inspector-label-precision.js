@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * How many samples the inspector sampler gives the wrong labels next to context switches. It
- * attributes each sample to the context recorded at the sample's time, and V8's sample times can
- * be off from when the stack was taken by a millisecond or more. The workload is
+ * attributes each sample to the context recorded at the sample's time, so the recorded times must
+ * be on V8's clock to the microsecond (until the twenty-second pass they ran 2-27 us early, and
+ * this bench measured that). The workload is
  * test/sampler/fixtures/early-labels.js: a worker labelled worker=early burns 4 ms per round; with
  * EARLY_LABELS_POLL_MS the unlabelled main task wakes up between rounds (a context switch every
  * few ms), without it the worker wakes the main task once per profile. Every sample with the

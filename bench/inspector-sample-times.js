@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
  * How far V8's inspector sample times are from when the stack was taken: a function runs 200
- * times for 3 ms, bracketed by `performance.now()` (the clock V8's profile times use, shifted by a
- * constant read once), under a 1 kHz profile; each sample with the function on its stack should
- * have its time inside one of the brackets. Prints how many are inside, before their bracket's
+ * times for 3 ms, bracketed by `performance.now()` moved onto the clock V8's profile times use
+ * (the library's `performanceOriginMicros`, the tightest of several hrtime brackets; the
+ * eighteenth pass read that offset once, cold, and measured its error), under a 1 kHz profile.
+ * Each sample with the function on its stack should have its time inside one of the brackets. Prints how many are inside, before their bracket's
  * start and after its end, with the first few distances (µs).
  *
  *   node bench/inspector-sample-times.js [intervalMicros=1000]
- * Not part of the library.
+ * Loads dist/ (run `node scripts/build.js` first). Not part of the library.
  */
 'use strict';
 const inspector = require('node:inspector');
@@ -17,7 +18,9 @@ session.connect();
 const post = (method, params) => new Promise((resolve, reject) => {
   session.post(method, params, (err, res) => (err ? reject(err) : resolve(res)));
 });
-const originMicros = Number(process.hrtime.bigint()) / 1000 - performance.now() * 1000;
+const { performanceOriginMicros } = require('../dist/src/sampler/clock');
+
+const originMicros = performanceOriginMicros();
 const nowMicros = () => performance.now() * 1000 + originMicros;
 
 function bracketed(ms) {

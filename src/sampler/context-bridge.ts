@@ -28,6 +28,7 @@ import { performance } from 'node:perf_hooks';
 import { asyncFrames, type AsyncFrames } from '../async-frame';
 import { activeContext, currentContextManager, otelGlobalRegistered } from '../otel-api';
 import type { Context, ContextManager } from '@opentelemetry/api';
+import { performanceOriginMicros } from './clock';
 import { resolveSampleContext } from './sample-context';
 import { watchAsyncScopes } from './async-scope-exits';
 import { TransitionLog } from './transition-log';
@@ -99,7 +100,7 @@ export class ContextBridge {
       return;
     }
     this._installed = true;
-    this._originMicros = Number(process.hrtime.bigint()) / 1000 - performance.now() * 1000;
+    this._originMicros = performanceOriginMicros();
     this.rewrap();
     if (this.mode !== 'frame' && this._hook === undefined) {
       this._hook = createHook({ before: () => this._before() });
