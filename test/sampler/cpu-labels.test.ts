@@ -11,9 +11,12 @@ import { goPprofOn } from '../support/go-pprof';
 import { decodeIndependent, namedBurner, sink, tick, useGlobalContextManager } from './helpers';
 
 const TASKS = 10;
-const burners = Array.from({ length: TASKS }, (_, i) => namedBurner(`burn_task${i}`));
 
 async function profileTasks(backend: 'native' | 'inspector'): Promise<Buffer> {
+  // New burners per profile: on Node 24+ a loop's on-stack-replacement code compiled during an
+  // earlier profile is missing from the next one's code map, and its samples go to the caller
+  // (README, Known limits; bench/osr-frames.js). This test is about labels.
+  const burners = Array.from({ length: TASKS }, (_, i) => namedBurner(`burn_task${i}`));
   const out = sink();
   startCPUProfile(out.stream, { backend, hz: 200 });
   await Promise.all(burners.map((b, i) => runWithLabels(labels('task', `task${i}`), async () => {
@@ -28,7 +31,9 @@ async function profileTasks(backend: 'native' | 'inspector'): Promise<Buffer> {
 }
 
 /** Per task: samples whose stack holds burn_taskN, and how many of them carry task=taskN. */
-function shares(samples: Array<{ functions: string[]; labels: Record<string, string | number>; count: number }>): Map<number, { total: number; own: number }> {
+type Sample = { functions: string[]; labels: Record<string, string | number>; count: number };
+
+function shares(samples: Sample[]): Map<number, { total: number; own: number }> {
   const out = new Map<number, { total: number; own: number }>();
   for (const s of samples) {
     const fn = s.functions.find((f) => f.startsWith('burn_task'));
@@ -69,8 +74,18 @@ function parseTraces(text: string): Array<{ functions: string[]; labels: Record<
   });
 }
 
-function expectOwnShare(per: Map<number, { total: number; own: number }>): void {
-  expect(per.size).toBe(TASKS);
+/** For a task with no sample in its burner: the leaf-first stacks of the samples carrying its label. */
+function stacksOfMissing(per: Map<number, { total: number; own: number }>, samples: Sample[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (let i = 0; i < TASKS; i++) {
+    if (per.has(i)) continue;
+    out[`task${i}`] = samples.filter((s) => s.labels.task === `task${i}`).map((s) => s.functions.slice(0, 4).join(' < ')).slice(0, 8);
+  }
+  return out;
+}
+
+function expectOwnShare(per: Map<number, { total: number; own: number }>, samples: Sample[]): void {
+  expect({ tasks: per.size, missing: stacksOfMissing(per, samples) }).toEqual({ tasks: TASKS, missing: {} });
   for (const [i, e] of per) {
     expect({ task: i, enough: e.total >= 5 }).toEqual({ task: i, enough: true });
     expect({ task: i, share: e.own / e.total >= 0.95 }).toEqual({ task: i, share: true });
@@ -82,11 +97,11 @@ describe.each([['without a context manager', false], ['with AsyncLocalStorageCon
 
   test.each(['native', 'inspector'] as const)('%s backend tags >= 95%% of each task\'s samples with its own label', async (backend) => {
     const bytes = await profileTasks(backend);
-    const decoded = decodeIndependent(bytes);
-    expectOwnShare(shares(decoded.samples.map((s) => ({ functions: s.functions, labels: s.labels, count: s.values[0] }))));
+    const decoded = decodeIndependent(bytes).samples.map((s) => ({ functions: s.functions, labels: s.labels, count: s.values[0] }));
+    expectOwnShare(shares(decoded), decoded);
 
-    const traces = await goPprofOn(bytes, ['-traces', '-sample_index=samples']);
-    expectOwnShare(shares(parseTraces(traces)));
+    const traced = parseTraces(await goPprofOn(bytes, ['-traces', '-sample_index=samples']));
+    expectOwnShare(shares(traced), traced);
 
     const tags = await goPprofOn(bytes, ['-tags']);
     for (let i = 0; i < TASKS; i++) expect(tags).toContain(`task${i}`);
