@@ -38,14 +38,14 @@ let performanceOrigin: number | undefined;
  */
 export function performanceOriginMicros(): number {
   if (performanceOrigin === undefined) {
-    let widest = Infinity;
+    let narrowest = Infinity;
     let origin = 0;
     for (let i = 0; i < 32; i++) {
       const before = monotonicMicros();
       const perf = performance.now() * 1000;
       const after = monotonicMicros();
-      if (after - before < widest) {
-        widest = after - before;
+      if (after - before < narrowest) {
+        narrowest = after - before;
         origin = (before + after) / 2 - perf;
       }
     }
