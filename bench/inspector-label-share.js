@@ -12,24 +12,17 @@
  */
 'use strict';
 const { PassThrough } = require('node:stream');
-const { gunzipSync } = require('node:zlib');
 const { context } = require('@opentelemetry/api');
 const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
+const { namedBurner, profileSamples } = require('./named-burners');
 
-const DIST = `${__dirname}/../dist`;
-const otelprof = require(`${DIST}/src/index`);
-const { decode } = require(`${DIST}/src/pprof`);
+const otelprof = require('../dist/src/index');
 
 const TASKS = 10;
 // SLICE_MS: the length of each slice (the test's 6 ms by default).
 const SLICE_MS = Number(process.env.SLICE_MS ?? 6);
-let fresh = 0;
-// A new never-cached function per task and run, as the test's namedBurner makes.
-const burner = (name) => new Function(`/* ${fresh++} */ return function ${name}(ms) {
-  const end = Date.now() + ms; let x = 0;
-  while (Date.now() < end) { for (let i = 0; i < 200; i++) x += Math.sqrt(i); }
-  return x;
-};`)();
+// A new never-cached function per task and run.
+const burner = (name) => namedBurner(name, 'for (let i = 0; i < 200; i++) x += Math.sqrt(i);');
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 async function oneRun() {
@@ -46,17 +39,14 @@ async function oneRun() {
     }
   })));
   await otelprof.stopCPUProfile();
-  const p = decode(gunzipSync(Buffer.concat(chunks)));
-  const fnName = new Map(p.functions.map((f) => [f.id, f.name]));
-  const locations = new Map(p.locations.map((l) => [l.id, l]));
   const perTask = new Map();
-  for (const s of p.samples) {
-    const fn = s.locationIds.flatMap((id) => locations.get(id).lines.map((ln) => fnName.get(ln.functionId))).find((f) => f.startsWith('burn_task'));
+  for (const s of profileSamples(Buffer.concat(chunks))) {
+    const fn = s.functions.find((f) => f.startsWith('burn_task'));
     if (fn === undefined) continue;
     const task = `task${fn.slice('burn_task'.length)}`;
     const e = perTask.get(task) ?? { total: 0, own: 0 };
-    e.total += s.values[0];
-    if (s.labels.find((l) => l.key === 'task')?.str === task) e.own += s.values[0];
+    e.total += s.value;
+    if (s.labels.task === task) e.own += s.value;
     perTask.set(task, e);
   }
   const all = [...perTask.values()];

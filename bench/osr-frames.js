@@ -15,19 +15,13 @@
  */
 'use strict';
 const { PassThrough } = require('node:stream');
-const { gunzipSync } = require('node:zlib');
 const otelprof = require('../dist/src/index');
-const { decode } = require('../dist/src/pprof');
 const { openCpuWindow } = require('../dist/src/sampler');
+const { namedBurner, profileSamples } = require('./named-burners');
 
 const backend = process.argv[2] ?? 'native';
 const BODY = Array.from({ length: 40 }, (_, i) => `x += Math.sqrt(x + ${i}) * ${i % 7};`).join(' ');
-const burner = (name) => new Function(`return function ${name}(ms) {
-  const end = Date.now() + ms; let x = 0;
-  while (Date.now() < end) { ${BODY} }
-  return x;
-};`)();
-const burners = Array.from({ length: 10 }, (_, i) => burner(`burn_task${i}`));
+const burners = Array.from({ length: 10 }, (_, i) => namedBurner(`burn_task${i}`, BODY));
 const work = () => Promise.all(burners.map(async (burn) => {
   for (let k = 0; k < 25; k++) {
     burn(6);
@@ -52,13 +46,9 @@ async function oneOff() {
   otelprof.startCPUProfile(out, { backend, hz: 200 });
   await work();
   await otelprof.stopCPUProfile();
-  const p = decode(gunzipSync(Buffer.concat(chunks)));
-  const fn = new Map(p.functions.map((f) => [f.id, f.name]));
-  const loc = new Map(p.locations.map((l) => [l.id, l]));
   const stacks = [];
-  for (const s of p.samples) {
-    const names = s.locationIds.flatMap((id) => loc.get(id).lines.map((ln) => fn.get(ln.functionId)));
-    for (let n = 0; n < s.values[0]; n++) stacks.push(names);
+  for (const s of profileSamples(Buffer.concat(chunks))) {
+    for (let n = 0; n < s.value; n++) stacks.push(s.functions);
   }
   return tally(stacks);
 }
