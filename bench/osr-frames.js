@@ -3,7 +3,7 @@
  * Whether functions running on-stack-replacement (OSR) code keep their frames in a CPU profile.
  * V8 logs each piece of code to the profiler's code map when it is compiled while a profile runs;
  * code compiled earlier is logged when the profiler starts, but OSR code is not among it (measured
- * on Node 24 and 26), so its samples go to the caller. Ten named burners run 25 slices of 6 ms
+ * on Node 22, 24 and 26), so its samples go to the caller. Ten named burners run 25 slices of 6 ms
  * each, in three phases of one process:
  *   warm       the burners run with no profile (their loops get OSR code)
  *   one-off    startCPUProfile / stopCPUProfile around the same work, twice

@@ -1,6 +1,6 @@
 /**
  * V8 logs code to the profiler's code map as it is compiled while a profile runs, and logs older
- * code when the profiler starts, except on-stack-replacement (OSR) code (Node 24 and 26 measured;
+ * code when the profiler starts, except on-stack-replacement (OSR) code (Node 22, 24 and 26 measured;
  * bench/osr-frames.js): samples in a loop running such code lose that function's frame. A sampler
  * run keeps V8's profile going across window rotations, so code compiled in one window must still
  * be named in the next; a rotation that stopped and restarted V8's profile would lose it here.
