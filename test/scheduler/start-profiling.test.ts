@@ -123,7 +123,9 @@ test('uploads to Pyroscope with service_name, resource and static labels', async
       serverAddress: collector.url, serviceName: 'pyro-start', labels: { region: 'eu' }, resourceAttributes: { 'service.version': '1.2.3' },
       profileTypes: ['cpu', 'heap'], uploadIntervalMillis: 60_000,
     });
-    busy(30);
+    // Long enough for CPU samples on a loaded machine: 30 ms at 100 Hz is about 3, CI once stored no
+    // process_cpu series with it (Node 26), and Pyroscope stores nothing for a profile without samples.
+    busy(300);
     await p.shutdown();
     const series = collector.series.filter((s) => s.labels.service_name === 'pyro-start');
     expect(series.map((s) => s.labels.__name__).sort()).toEqual(['memory', 'process_cpu']);
