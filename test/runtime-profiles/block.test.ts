@@ -4,6 +4,7 @@ import { setBlockProfileRate } from '../../src/profiles';
 import { labels, runWithLabels } from '../../src/labels';
 import { delta, decode, encode } from '../../src/pprof';
 import { goPprofOn } from '../support/go-pprof';
+import { heldClock } from '../support/held-clock';
 import { collect, decodeSamples, sumFor } from './helpers';
 
 const block = (): NonNullable<ReturnType<typeof lookup>> => {
@@ -14,21 +15,18 @@ const block = (): NonNullable<ReturnType<typeof lookup>> => {
 
 const DOC = JSON.stringify({ items: Array.from({ length: 200 }, (_, i) => ({ i, name: `item-${i}`, tags: ['a', 'b'] })) });
 
-/** CPU time this process has used, milliseconds (wall time would count waits for a CPU on a loaded box). */
-function cpuMillis(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
 /**
- * A check that turns true once `ms` of process CPU and `ms` of wall time have both passed. Process
- * CPU counts other threads too (GC helpers, the profiler's thread), so CPU alone could end a stall
- * early; with wall time as well it is never shorter than asked.
+ * A check that turns true once the loop's thread has held it for `ms` not spent waiting for a
+ * CPU: what the block profile counts of a stall (see test/support/held-clock.ts).
  */
 function heldFor(ms: number): () => boolean {
-  const cpuEnd = cpuMillis() + ms;
-  const wallEnd = performance.now() + ms;
-  return () => cpuMillis() >= cpuEnd && performance.now() >= wallEnd;
+  const held = heldClock();
+  const end = held.millis() + ms;
+  return () => {
+    if (held.millis() < end) return false;
+    held.close();
+    return true;
+  };
 }
 
 /**

@@ -1,16 +1,17 @@
 import { LoopProbe, probeIntervalMillis, type StallCandidate } from '../../src/sampler/loop-block-probe';
 import { RunQueueWait } from '../../src/sampler/loop-block-schedstat';
+import { heldClock } from '../support/held-clock';
 
 /**
- * Holds the loop for `ms` of CPU time (the probe discounts time spent waiting for a CPU) and at
- * least `ms` of wall time: process CPU time also counts the process's other threads (GC helpers),
- * so alone it can pass `ms` sooner (a CI run saw a 78.8 ms stall for `busy(80)`).
+ * Holds the loop for `ms` not spent waiting for a CPU (the probe discounts that wait). Held by
+ * process CPU time before, a CI run saw a 78.8 ms stall for `busy(80)` and another none at all
+ * over the 30 ms threshold.
  */
 function busy(ms: number): void {
-  const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-  const end = cpu() + ms;
-  const wallEnd = performance.now() + ms;
-  while (cpu() < end || performance.now() < wallEnd) { /* hold the loop */ }
+  const held = heldClock();
+  const end = held.millis() + ms;
+  while (held.millis() < end) { /* hold the loop */ }
+  held.close();
 }
 
 function ticks(n: number, ms: number): Promise<void> {
