@@ -4,7 +4,7 @@ import { setBlockProfileRate } from '../../src/profiles';
 import { labels, runWithLabels } from '../../src/labels';
 import { delta, decode, encode } from '../../src/pprof';
 import { goPprofOn } from '../support/go-pprof';
-import { heldClock } from '../support/held-clock';
+import { heldFor } from '../support/held-clock';
 import { collect, decodeSamples, sumFor } from './helpers';
 
 const block = (): NonNullable<ReturnType<typeof lookup>> => {
@@ -14,20 +14,6 @@ const block = (): NonNullable<ReturnType<typeof lookup>> => {
 };
 
 const DOC = JSON.stringify({ items: Array.from({ length: 200 }, (_, i) => ({ i, name: `item-${i}`, tags: ['a', 'b'] })) });
-
-/**
- * A check that turns true once the loop's thread has held it for `ms` not spent waiting for a
- * CPU: what the block profile counts of a stall (see test/support/held-clock.ts).
- */
-function heldFor(ms: number): () => boolean {
-  const held = heldClock();
-  const end = held.millis() + ms;
-  return () => {
-    if (held.millis() < end) return false;
-    held.close();
-    return true;
-  };
-}
 
 /**
  * Holds the event loop for about `ms` milliseconds, scanning the document character by

@@ -1,6 +1,6 @@
 import { LoopProbe, probeIntervalMillis, type StallCandidate } from '../../src/sampler/loop-block-probe';
 import { RunQueueWait } from '../../src/sampler/loop-block-schedstat';
-import { heldClock } from '../support/held-clock';
+import { heldFor } from '../support/held-clock';
 
 /**
  * Holds the loop for `ms` not spent waiting for a CPU (the probe discounts that wait). Held by
@@ -8,10 +8,8 @@ import { heldClock } from '../support/held-clock';
  * over the 30 ms threshold.
  */
 function busy(ms: number): void {
-  const held = heldClock();
-  const end = held.millis() + ms;
-  while (held.millis() < end) { /* hold the loop */ }
-  held.close();
+  const done = heldFor(ms);
+  while (!done()) { /* hold the loop */ }
 }
 
 function ticks(n: number, ms: number): Promise<void> {
