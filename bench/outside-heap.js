@@ -15,14 +15,20 @@
  *     make many collections in minutes, to see where the memory they leave settles.
  *
  * MALLOC_ARENA_MAX=<n> in the environment limits glibc's arenas (compare runs with and without).
- * DIST (default ../dist) is the build loaded. Not part of the library.
+ * DRAIN_MILLIS=<ms> sets the sampler's drain period before the window opens (it sizes the native
+ * addon's per-sample buffer).
+ * DIST is the build loaded; by default a node_modules copy of dist/ (bench/installed-copy.js), as an
+ * app loads it: loaded from the checkout, otelprof's own frames have source maps, and mapping them
+ * loads the source-map library and compiles its WebAssembly, which no user process does (runs
+ * before 2026-12-07 did that). Not part of the library.
  */
 'use strict';
 const v8 = require('node:v8');
 const { rssSplitMB } = require('./proc-mem');
+const { installedCopy } = require('./installed-copy');
 const { busyTurns, unitOfWork } = require('./workload');
 
-const DIST = process.env.DIST ?? `${__dirname}/../dist`;
+const DIST = process.env.DIST ?? installedCopy();
 const [form, mode] = process.argv.slice(2);
 
 function report(at) {
@@ -60,6 +66,7 @@ async function fast(collections, periodMillis) {
   require(`${DIST}/src/index`);
   const { encode, gzip } = require(`${DIST}/src/pprof`);
   const s = require(`${DIST}/src/sampler`);
+  if (process.env.DRAIN_MILLIS) require(`${DIST}/src/sampler/cpu-sampler`).setCpuDrainMillis(Number(process.env.DRAIN_MILLIS));
   const w = s.openCpuWindow({ hz: 100 });
   s.startHeapSampler({ intervalBytes: 524288 });
   const tick = () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -93,6 +93,31 @@ export function nativeBufferMillis(intervalMicros: number, drainMillis: number):
   return Math.max(drainMillis, Math.ceil(intervalMicros / 1000));
 }
 
+/** Bytes of one slot of the addon's per-sample buffer (a context pointer and three times). */
+const NATIVE_SLOT_BYTES = 48;
+/**
+ * The most the addon's per-sample buffer may take. The addon allocates a new buffer of the whole
+ * size at every read of V8's profile and frees the old one (a 60 s buffer at 100 Hz was 576 KB per
+ * read): kept under glibc's default mmap threshold (128 KiB), so each read reuses a freed block of
+ * the same size. Measured: 1000 reads left 10.4-10.6 MB outside the JS heap against 11.3-12.6 with
+ * the 60 s buffer (bench/outside-heap.js, bench/RESULTS.md, twenty-third pass).
+ */
+const NATIVE_BUFFER_MAX_BYTES = 120 * 1024;
+
+/**
+ * The drain period a run at `intervalMicros` uses: `drainMillis`, shortened so that the native
+ * buffer (2 slots per interval of the period) stays within NATIVE_BUFFER_MAX_BYTES: 12.8 s at
+ * 100 Hz, above the scheduler's 10 s upload interval, so the drain does not fire under it.
+ */
+export function drainMillisFor(intervalMicros: number, drainMillis: number): number {
+  const slots = NATIVE_BUFFER_MAX_BYTES / NATIVE_SLOT_BYTES;
+  const fits = Math.floor((slots / 2) * (intervalMicros / 1000));
+  return Math.max(Math.min(drainMillis, fits), MIN_DRAIN_MILLIS);
+}
+
+/** The shortest drain period (setCpuDrainMillis's lower bound). */
+export const MIN_DRAIN_MILLIS = 10;
+
 /**
  * A native backend whose bridge keeps sample contexts in async frames (`frame` mode), created
  * before sampling starts; undefined where that mode does not apply: the inspector asked for, no

@@ -8,7 +8,7 @@
 import type { Context } from '@opentelemetry/api';
 import { InvalidArgumentError } from '../errors';
 import { nowNanos } from '../pprof/clock';
-import { createFrameBackend, nativeBufferMillis, requestedBackend, startCpuBackend } from './backend-select';
+import { MIN_DRAIN_MILLIS, createFrameBackend, drainMillisFor, nativeBufferMillis, requestedBackend, startCpuBackend } from './backend-select';
 import { monotonicToEpochOffsetMicros } from './clock';
 import type { CpuBackend } from './cpu-backend';
 import type { BridgeMode, ContextBridge } from './context-bridge';
@@ -63,7 +63,8 @@ const CLOCK_STEP_MICROS = 1000;
  * buffer (a 3-minute `startCPUProfile`, `/debug/pprof/profile?seconds=300`) would silently lose
  * its tail; when no consumer rotated for this long, the sampler reads V8's profile into the open
  * windows itself. The scheduler rotates every upload interval (10 s by default), so with it running
- * this fires only for intervals over a minute.
+ * this fires only for longer intervals. A run uses this or a shorter period that keeps the native
+ * buffer small (drainMillisFor: 12.8 s at 100 Hz).
  */
 const DEFAULT_DRAIN_MILLIS = 60_000;
 
@@ -115,10 +116,11 @@ class CpuSampler {
     // Checked even when the backend option will be ignored: a typo must not pass only while sampling.
     if (opts.backend !== undefined) requestedBackend(opts.backend);
     if (this.backend === undefined) {
-      const backend = this._startBackend(Math.round(1e6 / hz), opts.backend);
+      const intervalMicros = Math.round(1e6 / hz);
+      const backend = this._startBackend(intervalMicros, opts.backend);
       this.backend = backend;
       this.hz = hz;
-      this._drainTimer = setTimeout(() => this._drain(), this.drainMillis);
+      this._drainTimer = setTimeout(() => this._drain(), drainMillisFor(intervalMicros, this.drainMillis));
       this._drainTimer.unref();
       if (this.earlyReadMillis > 0) {
         this._earlyReadTimer = setTimeout(() => this._drain(), this.earlyReadMillis);
@@ -196,10 +198,11 @@ class CpuSampler {
    */
   private _startBackend(intervalMicros: number, option: SamplerBackendName | undefined): CpuBackend {
     const kept = this._kept;
+    const drainMillis = drainMillisFor(intervalMicros, this.drainMillis);
     const fits = kept !== undefined && !kept.disposed && requestedBackend(option) === 'native'
-      && kept.intervalMicros === intervalMicros && kept.bufferMillis === nativeBufferMillis(intervalMicros, this.drainMillis);
+      && kept.intervalMicros === intervalMicros && kept.bufferMillis === nativeBufferMillis(intervalMicros, drainMillis);
     if (!fits) kept?.bridge?.uninstall();
-    const backend = startCpuBackend(intervalMicros, option, this.drainMillis, hasSampleContextSources, fits ? kept : undefined);
+    const backend = startCpuBackend(intervalMicros, option, drainMillis, hasSampleContextSources, fits ? kept : undefined);
     if (fits && backend !== kept) this._kept = undefined; // it could not start (and freed its profiler)
     if (this._kept === undefined && backend instanceof NativeCpuBackend && backend.bridge?.mode === 'frame') {
       backend.keep = true;
@@ -216,7 +219,8 @@ class CpuSampler {
     if (this.backend !== undefined || !hasSampleContextSources()) return;
     if (this._kept === undefined && !this._keptTried) {
       this._keptTried = true;
-      const kept = createFrameBackend(Math.round(1e6 / DEFAULT_CPU_HZ), this.drainMillis);
+      const interval = Math.round(1e6 / DEFAULT_CPU_HZ);
+      const kept = createFrameBackend(interval, drainMillisFor(interval, this.drainMillis));
       if (kept !== undefined) {
         kept.keep = true;
         this._kept = kept;
@@ -365,7 +369,7 @@ export function cpuSamplerState(): {
  * the previous one. Tests use it to reach the native buffer's limit in a short run.
  */
 export function setCpuDrainMillis(millis: number): number {
-  if (!Number.isInteger(millis) || millis < 10) throw new InvalidArgumentError(`drain period must be an integer of at least 10 ms (actual: ${String(millis)})`);
+  if (!Number.isInteger(millis) || millis < MIN_DRAIN_MILLIS) throw new InvalidArgumentError(`drain period must be an integer of at least ${MIN_DRAIN_MILLIS} ms (actual: ${String(millis)})`);
   const s = sampler();
   const prev = s.drainMillis;
   s.drainMillis = millis;
