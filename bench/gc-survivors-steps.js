@@ -9,6 +9,8 @@
  *
  *   node --expose-gc --trace-gc-nvp bench/gc-survivors-steps.js > trace.txt
  *   node bench/gc-survivors-steps.js --report trace.txt
+ *   LOAD_ONLY=<module> node --expose-gc --trace-gc-nvp bench/gc-survivors-steps.js > trace.txt
+ *     (loading that one module only)
  * Not part of the library.
  */
 'use strict';
@@ -33,6 +35,11 @@ function report(file) {
 
 if (process.argv[2] === '--report') {
   report(process.argv[3]);
+} else if (process.env.LOAD_ONLY) {
+  // LOAD_ONLY=<module>: only what loading that module leaves (e.g. a bundled build against dist/src/index.js).
+  mark('start');
+  require(process.env.LOAD_ONLY);
+  mark('loaded');
 } else {
   mark('start');
   require(`${DIST}/src/index`);
