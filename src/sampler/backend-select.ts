@@ -93,14 +93,17 @@ export function nativeBufferMillis(intervalMicros: number, drainMillis: number):
   return Math.max(drainMillis, Math.ceil(intervalMicros / 1000));
 }
 
+/** The shortest drain period (setCpuDrainMillis's lower bound). */
+export const MIN_DRAIN_MILLIS = 10;
+
 /** Bytes of one slot of the addon's per-sample buffer (a context pointer and three times). */
 const NATIVE_SLOT_BYTES = 48;
 /**
  * The most the addon's per-sample buffer may take. The addon allocates a new buffer of the whole
  * size at every read of V8's profile and frees the old one (a 60 s buffer at 100 Hz was 576 KB per
- * read): kept under glibc's default mmap threshold (128 KiB), so each read reuses a freed block of
- * the same size. Measured: 1000 reads left 10.4-10.6 MB outside the JS heap against 11.3-12.6 with
- * the 60 s buffer (bench/outside-heap.js, bench/RESULTS.md, twenty-third pass).
+ * read). Under glibc's default mmap threshold (128 KiB) it comes from malloc's free blocks instead
+ * of a mapping (presumed mechanism). Measured: 1000 reads left 10.4-10.6 MB outside the JS heap
+ * against 11.3-12.6 with the 60 s buffer (bench/outside-heap.js; bench/RESULTS.md, twenty-third pass).
  */
 const NATIVE_BUFFER_MAX_BYTES = 120 * 1024;
 
@@ -114,9 +117,6 @@ export function drainMillisFor(intervalMicros: number, drainMillis: number): num
   const fits = Math.floor((slots / 2) * (intervalMicros / 1000));
   return Math.max(Math.min(drainMillis, fits), MIN_DRAIN_MILLIS);
 }
-
-/** The shortest drain period (setCpuDrainMillis's lower bound). */
-export const MIN_DRAIN_MILLIS = 10;
 
 /**
  * A native backend whose bridge keeps sample contexts in async frames (`frame` mode), created

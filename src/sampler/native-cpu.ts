@@ -58,7 +58,8 @@ export class NativeCpuBackend implements CpuBackend {
     const store = useCPED ? new AsyncLocalStorage<unknown>() : undefined;
     this._profiler = new addon.TimeProfiler({
       intervalMicros,
-      // 2 x duration / interval slots, allocated once; full means dropped (see the constructor).
+      // 2 x duration / interval slots, allocated anew at every stop; full means dropped (see the
+      // constructor, and drainMillisFor in backend-select.ts for its size).
       durationMillis: bufferMillis,
       withContexts: CONTEXTS_SUPPORTED,
       collectCpuTime: CONTEXTS_SUPPORTED,
