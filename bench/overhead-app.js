@@ -27,7 +27,8 @@
  * transport's loopback warm-up of the seventeenth pass; in the fifth pass `warm=0` meant without its
  * `node:http` client warm-up, gone in the tenth), `early` (`early=0`: without the sampler's own early
  * read of V8's profile, eighteenth pass; `early=N`: that read N ms after sampling starts) and `upload`
- * (`upload=0`: everything but the POST, so the sink receives nothing), e.g.
+ * (`upload=0`: everything but the POST, so the sink receives nothing) and `bundle` (`bundle=1`: the
+ * same modules loaded from one bundled file, OTELPROF_BUNDLE; bench/bundled-copy.js), e.g.
  * `otelprof-cpu@hz=2000:flush=0` (`:`, as the variant lists are comma-separated).
  */
 'use strict';
@@ -35,9 +36,6 @@ const fs = require('node:fs');
 const http = require('node:http');
 const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
 
-// OTELPROF_DIST: the node_modules copy bench/overhead.js makes (bench/installed-copy.js).
-const DIST = process.env.OTELPROF_DIST ?? `${__dirname}/../dist`;
-const dist = (p) => require(`${DIST}/src/${p}`);
 const { gapTrace } = require('./gap-trace');
 const { unitOfWork } = require('./workload');
 const { rssSplitMB } = require('./proc-mem');
@@ -46,9 +44,16 @@ const [workload, variantArg, sinkPortArg, arg] = process.argv.slice(2);
 const [variant, paramText = ''] = variantArg.split('@');
 const params = Object.fromEntries(paramText.split(':').filter(Boolean).map((kv) => {
   const [k, v] = kv.split('=');
-  if (!['hz', 'heap', 'flush', 'warm', 'early', 'upload'].includes(k) || !Number.isInteger(Number(v))) throw new Error(`bad variant parameter ${kv} in ${variantArg}`);
+  if (!['hz', 'heap', 'flush', 'warm', 'early', 'upload', 'bundle'].includes(k) || !Number.isInteger(Number(v))) throw new Error(`bad variant parameter ${kv} in ${variantArg}`);
   return [k, Number(v)];
 }));
+// OTELPROF_DIST: the node_modules copy bench/overhead.js makes (bench/installed-copy.js).
+const DIST = process.env.OTELPROF_DIST ?? `${__dirname}/../dist`;
+// bundle=1: the same modules from one bundled file (OTELPROF_BUNDLE, bench/bundled-copy.js).
+if (params.bundle === 1 && !process.env.OTELPROF_BUNDLE) throw new Error('bundle=1 needs OTELPROF_BUNDLE (bench/bundled-copy.js)');
+const bundle = params.bundle === 1 ? require(process.env.OTELPROF_BUNDLE) : undefined;
+/** An otelprof module by its path under dist/src (`exporters/shared`: under dist/). */
+const dist = (p) => (bundle !== undefined ? bundle[p] : require(p.startsWith('exporters/') ? `${DIST}/${p}` : `${DIST}/src/${p}`));
 // Labels on every unit/request only where otelprof carries them: the baseline and the peer do
 // not load otelprof at all, so their RSS and CPU hold nothing of it.
 const LABELED = variant === 'otelprof-labels' || variant === 'full' || variant === 'labels-only';
@@ -173,7 +178,7 @@ function startOtelprof(withLabels, onlyParts) {
   // not use node:http's client; since the seventeenth it is made by exporterTransport, which warms
   // it up at start as the exporters' is; `warm=0` leaves that warm-up out).
   if (params.warm === 0) globalThis[Symbol.for('otelprof.exporters.transportWarmedUp')] = true;
-  const { exporterTransport } = require(`${DIST}/exporters/shared`);
+  const { exporterTransport } = dist('exporters/shared');
   const transport = exporterTransport({ endpoint: new URL(`http://127.0.0.1:${sinkPort}`), timeoutMillis: 10_000, keepAliveMillis: 30_000 });
   const upload = params.upload === 0
     ? () => Promise.resolve()

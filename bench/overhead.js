@@ -47,6 +47,9 @@ const appNodeArgs = (process.env.APP_NODE_ARGS ?? '').split(' ').filter(Boolean)
 const appStdoutDir = process.env.APP_STDOUT_DIR;
 // Apps load otelprof from node_modules (since 2026-12-05; before, from the checkout's dist/).
 const otelprofDist = process.argv[2] === '--report' ? '' : installedCopy();
+// A variant with `@bundle=1` loads the same modules from one bundled file (bench/bundled-copy.js).
+const otelprofBundle = Object.values(VARIANTS).flat().some((v) => /[@:]bundle=1\b/.test(v)) && otelprofDist !== ''
+  ? require('./bundled-copy').bundledCopy(otelprofDist) : '';
 
 // The sink accepts anything: Pyroscope's /ingest (the peer, the hand-collected otelprof variants)
 // and the Push route (startProfiling), answering an empty PushResponse.
@@ -66,7 +69,7 @@ const sink = http.createServer((req, res) => {
 function runApp(workload, variant, port, arg, onPort) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...appNodeArgs, join(__dirname, 'overhead-app.js'), workload, variant, String(port), arg],
-      { cwd: join(__dirname, '..'), env: { ...process.env, FLUSH_MILLIS: flushMillis, OTELPROF_DIST: otelprofDist }, stdio: ['ignore', 'pipe', 'inherit'] });
+      { cwd: join(__dirname, '..'), env: { ...process.env, FLUSH_MILLIS: flushMillis, OTELPROF_DIST: otelprofDist, OTELPROF_BUNDLE: otelprofBundle }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
