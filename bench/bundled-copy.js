@@ -53,4 +53,4 @@ function bundledCopy(distDir) {
   return outfile;
 }
 
-module.exports = { bundledCopy, MODULES };
+module.exports = { bundledCopy };
