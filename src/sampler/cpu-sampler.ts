@@ -117,10 +117,12 @@ class CpuSampler {
     if (opts.backend !== undefined) requestedBackend(opts.backend);
     if (this.backend === undefined) {
       const intervalMicros = Math.round(1e6 / hz);
-      const backend = this._startBackend(intervalMicros, opts.backend);
+      // One period for both: it sizes the native buffer and times the drain that keeps it from filling.
+      const drainMillis = drainMillisFor(intervalMicros, this.drainMillis);
+      const backend = this._startBackend(intervalMicros, drainMillis, opts.backend);
       this.backend = backend;
       this.hz = hz;
-      this._drainTimer = setTimeout(() => this._drain(), drainMillisFor(intervalMicros, this.drainMillis));
+      this._drainTimer = setTimeout(() => this._drain(), drainMillis);
       this._drainTimer.unref();
       if (this.earlyReadMillis > 0) {
         this._earlyReadTimer = setTimeout(() => this._drain(), this.earlyReadMillis);
@@ -196,9 +198,8 @@ class CpuSampler {
    * for its profile only, with the kept bridge suspended so that `context.with` enters one bridge,
    * not two; the kept one stays, so the frames keep their holders for the profiles after it.
    */
-  private _startBackend(intervalMicros: number, option: SamplerBackendName | undefined): CpuBackend {
+  private _startBackend(intervalMicros: number, drainMillis: number, option: SamplerBackendName | undefined): CpuBackend {
     const kept = this._kept;
-    const drainMillis = drainMillisFor(intervalMicros, this.drainMillis);
     const fits = kept !== undefined && !kept.disposed && requestedBackend(option) === 'native'
       && kept.intervalMicros === intervalMicros && kept.bufferMillis === nativeBufferMillis(intervalMicros, drainMillis);
     if (!fits) kept?.bridge?.uninstall();
