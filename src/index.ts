@@ -1,7 +1,15 @@
 /**
  * otelprof: Go's runtime/pprof and net/http/pprof for Node.js, wired into OpenTelemetry.
- * This file is the public surface: explicit named exports only.
+ * This file is the public surface: explicit named exports only. The lock primitives, the pull
+ * endpoint, continuous profiling and the configuration load on first use of one of their names
+ * (see lazy-exports.ts), so `require('otelprof')` holds only what an app uses.
  */
+/* eslint-disable @typescript-eslint/no-require-imports */
+import { lazyExports } from './lazy-exports';
+import type * as Sync from './sync';
+import type * as Http from './http';
+import type * as Scheduler from './scheduler';
+import type * as Config from './config';
 export { OtelprofError, InvalidArgumentError } from './errors';
 export { LabelSet, labels, withLabels, label, forLabels, runWithLabels, setContextLabels, UnevenLabelsError } from './labels';
 export { Profile, profiles, lookup, newProfile } from './profiles';
@@ -22,10 +30,29 @@ export type {
 export { setMutexProfileFraction, setBlockProfileRate } from './profiles';
 export { DEFAULT_BLOCK_PROFILE_RATE_NANOS, enableGoroutineStacks, disableGoroutineStacks } from './sampler';
 export type { GoroutineStacksOptions } from './sampler';
-export { Mutex, RWMutex, Semaphore, UnlockOfUnlockedError } from './sync';
-export { pprofHandler, servePprof, profileDescriptions } from './http';
 export type { PprofHandlerOptions, PprofRequestHandler, ServePprofOptions, PprofServer } from './http';
-export { startProfiling, ProfilingAlreadyStartedError } from './scheduler';
 export type { ContinuousProfiler, ProfilerStats, PullEndpointStatus, SchedulerStats } from './scheduler';
-export { resolveConfig } from './config';
 export type { ProfilingOptions, ProfilingConfig, ConfigIssue, BasicAuth, OtlpOptions } from './config';
+
+export declare const Mutex: typeof Sync.Mutex;
+export type Mutex = Sync.Mutex;
+export declare const RWMutex: typeof Sync.RWMutex;
+export type RWMutex = Sync.RWMutex;
+export declare const Semaphore: typeof Sync.Semaphore;
+export type Semaphore = Sync.Semaphore;
+export declare const UnlockOfUnlockedError: typeof Sync.UnlockOfUnlockedError;
+export type UnlockOfUnlockedError = Sync.UnlockOfUnlockedError;
+lazyExports(exports, () => require('./sync') as typeof Sync, ['Mutex', 'RWMutex', 'Semaphore', 'UnlockOfUnlockedError']);
+
+export declare const pprofHandler: typeof Http.pprofHandler;
+export declare const servePprof: typeof Http.servePprof;
+export declare const profileDescriptions: typeof Http.profileDescriptions;
+lazyExports(exports, () => require('./http') as typeof Http, ['pprofHandler', 'servePprof', 'profileDescriptions']);
+
+export declare const startProfiling: typeof Scheduler.startProfiling;
+export declare const ProfilingAlreadyStartedError: typeof Scheduler.ProfilingAlreadyStartedError;
+export type ProfilingAlreadyStartedError = Scheduler.ProfilingAlreadyStartedError;
+lazyExports(exports, () => require('./scheduler') as typeof Scheduler, ['startProfiling', 'ProfilingAlreadyStartedError']);
+
+export declare const resolveConfig: typeof Config.resolveConfig;
+lazyExports(exports, () => require('./config') as typeof Config, ['resolveConfig']);

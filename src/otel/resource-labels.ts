@@ -43,6 +43,26 @@ export interface ResourceLike {
 /** Series labels: label name -> value. Always has `service_name`. */
 export type SeriesLabels = Record<string, string>;
 
+// The tracer provider's resource, seen on the first span a ProfilingSpanProcessor handles (kept on
+// globalThis so every copy of otelprof sees it). Here, not in the processor, so the scheduler can
+// read it without loading the processor.
+const RESOURCE_KEY = Symbol.for('otelprof.otel.sdkResource');
+type ResourceHolder = Record<symbol, ResourceLike | undefined>;
+
+/**
+ * The resource of the tracer provider a ProfilingSpanProcessor serves (SDK 2.x/3.x spans carry
+ * it), once that provider has started a span; undefined before. Feed it to
+ * `resourceToSeriesLabels()` so profiles and traces name the service alike.
+ */
+export function otelSdkResource(): ResourceLike | undefined {
+  return (globalThis as unknown as ResourceHolder)[RESOURCE_KEY];
+}
+
+/** Called by the span processor with the resource of a span it handles. */
+export function rememberSdkResource(resource: ResourceLike): void {
+  (globalThis as unknown as ResourceHolder)[RESOURCE_KEY] = resource;
+}
+
 /**
  * OTel's default service name when none is configured: `unknown_service:<process.argv0>`, as
  * `@opentelemetry/resources` computes it (`unknown_service` when argv0 is empty).

@@ -18,27 +18,14 @@ import {
 import { invalidateThreadContext } from './thread-context';
 import { acquireSpanLabels } from './span-labels-source';
 import { refreshSampleContext } from '../sampler';
-import type { ResourceLike } from './resource-labels';
+import { rememberSdkResource, type ResourceLike } from './resource-labels';
 
 const logger = componentLogger('otelprof/otel');
-
-// The tracer provider's resource, seen on the first span a ProfilingSpanProcessor handles.
-const RESOURCE_KEY = Symbol.for('otelprof.otel.sdkResource');
-type ResourceHolder = Record<symbol, ResourceLike | undefined>;
-
-/**
- * The resource of the tracer provider a ProfilingSpanProcessor serves (SDK 2.x/3.x spans carry
- * it), once that provider has started a span; undefined before. Feed it to
- * `resourceToSeriesLabels()` so profiles and traces name the service alike.
- */
-export function otelSdkResource(): ResourceLike | undefined {
-  return (globalThis as unknown as ResourceHolder)[RESOURCE_KEY];
-}
 
 function observeResource(span: Span): void {
   const r = (span as unknown as { resource?: ResourceLike }).resource;
   // `in`, not a read: reading `attributes` while detectors are pending makes the SDK log an error.
-  if (typeof r === 'object' && r !== null && 'attributes' in r) (globalThis as unknown as ResourceHolder)[RESOURCE_KEY] = r;
+  if (typeof r === 'object' && r !== null && 'attributes' in r) rememberSdkResource(r);
 }
 
 /** Options of {@link ProfilingSpanProcessor}. */

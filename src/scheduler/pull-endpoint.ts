@@ -4,7 +4,8 @@
  */
 import { types } from 'node:util';
 import { componentLogger } from '../otel-api';
-import { servePprof, type PprofServer } from '../http';
+import type * as Http from '../http';
+import type { PprofServer } from '../http';
 
 const log = componentLogger('otelprof/scheduler');
 
@@ -24,6 +25,9 @@ export interface PullEndpoint {
 export function startPullEndpoint(port: number | undefined, host: string): PullEndpoint {
   if (port === undefined) return { status: Promise.resolve({ state: 'disabled' }), close: () => Promise.resolve() };
   // Node's own errors may come from another realm (e.g. under jest): `instanceof Error` is not enough.
+  // The http box loads only where the endpoint is served.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { servePprof } = require('../http') as typeof Http;
   const server: Promise<PprofServer | Error> = servePprof({ port, host }).catch((err: unknown) =>
     types.isNativeError(err) || err instanceof Error ? (err as Error) : new Error(String(err)),
   );

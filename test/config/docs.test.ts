@@ -65,14 +65,15 @@ const codeBlocks = (text: string, langs: RegExp): string[] =>
   [...text.matchAll(/^```(\w*)\n([\s\S]*?)^```/gm)].filter((m) => langs.test(m[1])).map((m) => m[2]);
 const jsBlocks = userDocs.flatMap((f) => codeBlocks(read(f), /^(js|ts|javascript|typescript|mjs|cjs)$/).map((code) => ({ file: f, code })));
 
-/** Every name src/index.ts exports, values and types. */
+/** Every name src/index.ts exports, values and types (re-exported, or declared and loaded on first use). */
 const indexSource = read('src/index.ts');
-const publicNames = new Set(
-  [...indexSource.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}\s*from/g)]
+const publicNames = new Set([
+  ...[...indexSource.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}\s*from/g)]
     .flatMap((m) => m[1].split(','))
     .map((s) => s.trim().split(/\s+as\s+/).pop()!)
     .filter(Boolean),
-);
+  ...[...indexSource.matchAll(/export\s+(?:declare\s+const|type)\s+(\w+)\s*[:=]/g)].map((m) => m[1]),
+]);
 /** `import { a, b } from 'otelprof'` and `const { a, b } = require('otelprof')` in the docs' code blocks. */
 const importedNames = jsBlocks.flatMap(({ file, code }) =>
   [
