@@ -6,7 +6,7 @@
 import { componentLogger } from '../otel-api';
 import { InvalidArgumentError } from '../errors';
 import type { CpuBackend } from './cpu-backend';
-import { InspectorCpuBackend } from './inspector-cpu';
+import type * as InspectorCpu from './inspector-cpu';
 import { asyncContextFrameActive, asyncContextFramePossible } from './native-addon';
 import { NativeCpuBackend } from './native-cpu';
 import type { SamplerBackendName } from './types';
@@ -52,7 +52,7 @@ export function startCpuBackend(
       warnedStartFallback = true;
       log.warn(`the native CPU profiler could not start, using node:inspector for CPU profiles: ${(err as Error).message}`);
     }
-    return started(new InspectorCpuBackend(intervalMicros), withBridge);
+    return started(inspectorBackend(intervalMicros), withBridge);
   }
 }
 
@@ -85,7 +85,13 @@ export function createCpuBackend(intervalMicros: number, option: SamplerBackendN
       }
     }
   }
-  return new InspectorCpuBackend(intervalMicros);
+  return inspectorBackend(intervalMicros);
+}
+
+/** The fallback backend; its module (and node:inspector's session code) loads only where it is used. */
+function inspectorBackend(intervalMicros: number): CpuBackend {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return new (require('./inspector-cpu') as typeof InspectorCpu).InspectorCpuBackend(intervalMicros);
 }
 
 /** The native buffer for a drain period (the addon refuses a buffer shorter than one interval). */

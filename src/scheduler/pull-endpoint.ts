@@ -24,10 +24,10 @@ export interface PullEndpoint {
 /** Starts the endpoint on `host:port`, or does nothing when `port` is undefined. Never rejects. */
 export function startPullEndpoint(port: number | undefined, host: string): PullEndpoint {
   if (port === undefined) return { status: Promise.resolve({ state: 'disabled' }), close: () => Promise.resolve() };
-  // Node's own errors may come from another realm (e.g. under jest): `instanceof Error` is not enough.
   // The http box loads only where the endpoint is served.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { servePprof } = require('../http') as typeof Http;
+  // Node's own errors may come from another realm (e.g. under jest): `instanceof Error` is not enough.
   const server: Promise<PprofServer | Error> = servePprof({ port, host }).catch((err: unknown) =>
     types.isNativeError(err) || err instanceof Error ? (err as Error) : new Error(String(err)),
   );
