@@ -5,7 +5,7 @@
  * parts an app never uses (the pull endpoint, the lock primitives, the text formats) stay unloaded.
  *
  * The index declares each name for TypeScript (`export declare const x: typeof File.x`, plus
- * `export type X = File.X` for a class) and defines it here; `test/lazy-exports.test.ts` checks
+ * `export type X = File.X` for a class) and defines it here; `test/package/lazy-loading.test.ts` checks
  * that every declared name has a value.
  */
 export function lazyExports<T extends object>(target: object, load: () => T, names: ReadonlyArray<keyof T & string>): void {
