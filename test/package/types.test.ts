@@ -7,10 +7,16 @@ import { join } from 'node:path';
 import { ensureBuilt, makeConsumerProject, runTsc } from './consumer';
 
 const consumerSource = `
-import { InvalidArgumentError, OtelprofError } from 'otelprof';
+import { InvalidArgumentError, OtelprofError, Mutex, ProfilingAlreadyStartedError, startProfiling } from 'otelprof';
 const err: OtelprofError = new InvalidArgumentError('bad value');
 const code: string = err.code;
-export { code };
+// Names loaded on first use (declared, not re-exported): a class is a value and a type.
+const lock: Mutex = new Mutex();
+function isTaken(e: unknown): string | undefined {
+  return e instanceof ProfilingAlreadyStartedError ? e.message : undefined;
+}
+const start: typeof startProfiling = startProfiling;
+export { code, lock, isTaken, start };
 `;
 
 // Declarations that resolved to \`any\` would accept this; real ones must reject it.
