@@ -26,3 +26,14 @@ export function nowNanos(): bigint {
   }
   return now;
 }
+
+/**
+ * The epoch time of monotonic time 0 (`process.hrtime`) in nanoseconds: what `nowNanos` adds to the
+ * monotonic clock. It moves only when `nowNanos` re-anchors (the wall clock was stepped). Taken
+ * from the anchor rather than from a second clock read, so a thread paused between two reads
+ * cannot shift it.
+ */
+export function epochAtMonotonicZeroNanos(): bigint {
+  nowNanos(); // re-anchors first if the wall clock was stepped
+  return anchorEpoch - anchorHr;
+}

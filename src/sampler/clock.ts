@@ -3,7 +3,7 @@
  * `process.hrtime` uses; profiles need epoch time.
  */
 import { performance } from 'node:perf_hooks';
-import { nowNanos } from '../pprof/clock';
+import { epochAtMonotonicZeroNanos, nowNanos } from '../pprof/clock';
 
 /**
  * Offset to add to a monotonic `hrtime` microsecond value to get epoch microseconds, on the same
@@ -12,8 +12,9 @@ import { nowNanos } from '../pprof/clock';
  * clock may be stepped (NTP, a resumed VM) while the monotonic clock is not.
  */
 export function monotonicToEpochOffsetMicros(): number {
-  const mono = process.hrtime.bigint();
-  return Number((nowNanos() - mono) / 1000n);
+  // Not `nowNanos() - hrtime()`: a pause between those two reads (the thread preempted on a busy
+  // host) shifted the offset by its length, which the sampler took for a wall-clock step.
+  return Number(epochAtMonotonicZeroNanos() / 1000n);
 }
 
 /** Epoch microseconds (a float) to epoch nanoseconds as a bigint. */
