@@ -88,7 +88,7 @@ export function createCpuBackend(intervalMicros: number, option: SamplerBackendN
   return inspectorBackend(intervalMicros);
 }
 
-/** The fallback backend; its module (and node:inspector's session code) loads only where it is used. */
+/** The fallback backend; its module loads only where the inspector samples. */
 function inspectorBackend(intervalMicros: number): CpuBackend {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return new (require('./inspector-cpu') as typeof InspectorCpu).InspectorCpuBackend(intervalMicros);

@@ -3,7 +3,7 @@
  * `process.hrtime` uses; profiles need epoch time.
  */
 import { performance } from 'node:perf_hooks';
-import { epochAtMonotonicZeroNanos, nowNanos } from '../pprof/clock';
+import { epochAtMonotonicZeroNanos } from '../pprof/clock';
 
 /**
  * Offset to add to a monotonic `hrtime` microsecond value to get epoch microseconds, on the same
