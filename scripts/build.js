@@ -11,6 +11,9 @@
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { adjustMappings } = require('./source-map-lines');
+const { checkReexports, copyableReexports, plainReexports } = require('./plain-reexports');
+const { stripIndent } = require('./strip-indent');
 
 const root = path.resolve(__dirname, '..');
 const allowTypeErrors = process.argv.includes('--allow-type-errors');
@@ -81,12 +84,42 @@ function compile() {
   }
   // Checked above already: this emit only rewrites the .js files and their maps.
   runNode(tsc, ['-p', 'tsconfig.build.json', '--removeComments', '--declaration', 'false', '--noCheck']);
-  if (!fs.existsSync(generatedDir)) return;
-  const genOut = path.join(root, 'dist', 'proto', 'generated');
-  fs.mkdirSync(genOut, { recursive: true });
-  for (const f of fs.readdirSync(generatedDir)) {
-    fs.copyFileSync(path.join(generatedDir, f), path.join(genOut, f));
+  if (fs.existsSync(generatedDir)) {
+    const genOut = path.join(root, 'dist', 'proto', 'generated');
+    fs.mkdirSync(genOut, { recursive: true });
+    for (const f of fs.readdirSync(generatedDir)) {
+      fs.copyFileSync(path.join(generatedDir, f), path.join(genOut, f));
+    }
   }
+  leanJs(['src', 'exporters', 'proto'].map((d) => path.join(root, 'dist', d)).filter((d) => fs.existsSync(d)));
+}
+
+/**
+ * Less for a process to keep of each module it loads: re-exports as plain properties
+ * (scripts/plain-reexports.js) and no indentation (scripts/strip-indent.js), with the source maps'
+ * columns moved to match.
+ */
+function leanJs(dirs) {
+  const texts = new Map();
+  for (const dir of dirs) {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
+      const file = path.join(entry.parentPath, entry.name);
+      texts.set(file, fs.readFileSync(file, 'utf8'));
+    }
+  }
+  const copyable = copyableReexports(texts);
+  for (const [file, original] of texts) {
+    const copies = copyable.get(file) ?? [];
+    const { text, removed } = stripIndent(file, plainReexports(original, copies));
+    fs.writeFileSync(file, text);
+    const mapFile = `${file}.map`;
+    if (!fs.existsSync(mapFile)) continue;
+    const map = JSON.parse(fs.readFileSync(mapFile, 'utf8'));
+    map.mappings = adjustMappings(map.mappings, removed, new Set(copies.map((r) => r.line)));
+    fs.writeFileSync(mapFile, JSON.stringify(map));
+  }
+  checkReexports(Object.fromEntries(copyable));
 }
 
 // ESM entry points, file in dist/esm -> CommonJS module it re-exports. Each one must also be in

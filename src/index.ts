@@ -10,8 +10,9 @@ import type * as Sync from './sync';
 import type * as Http from './http';
 import type * as Scheduler from './scheduler';
 import type * as Config from './config';
+import type * as Otel from './otel';
+import type * as Labels from './labels';
 export { OtelprofError, InvalidArgumentError } from './errors';
-export { LabelSet, labels, withLabels, label, forLabels, runWithLabels, setContextLabels, UnevenLabelsError } from './labels';
 export { Profile, profiles, lookup, newProfile } from './profiles';
 export { startCPUProfile, stopCPUProfile, writeHeapProfile, CpuProfilingInUseError } from './profiles';
 export type { StartCPUProfileOptions } from './profiles';
@@ -19,11 +20,6 @@ export {
   EmptyProfileNameError, DuplicateProfileError, DuplicateValueError, BuiltinProfileAddError,
   UninitializedProfileError, ProfileNotAvailableError,
 } from './profiles';
-export {
-  ProfilingSpanProcessor, profilingContextManager, withProfiling, resourceToSeriesLabels, RESOURCE_LABEL_KEYS,
-  PROFILE_ID_ATTRIBUTE, otelSdkResource, threadContextSupport, processContextAttributes, OtelApiError,
-  OtelSdkIncompatibleError,
-} from './otel';
 export type {
   ProfilingSpanProcessorOptions, WithProfilingOptions, SpanLabelScope, ResourceLike, SeriesLabels, ThreadContextSupport,
 } from './otel';
@@ -33,6 +29,20 @@ export type { GoroutineStacksOptions } from './sampler';
 export type { PprofHandlerOptions, PprofRequestHandler, ServePprofOptions, PprofServer } from './http';
 export type { ContinuousProfiler, ProfilerStats, PullEndpointStatus, SchedulerStats } from './scheduler';
 export type { ProfilingOptions, ProfilingConfig, ConfigIssue, BasicAuth, OtlpOptions } from './config';
+
+export declare const LabelSet: typeof Labels.LabelSet;
+export type LabelSet = Labels.LabelSet;
+export declare const labels: typeof Labels.labels;
+export declare const withLabels: typeof Labels.withLabels;
+export declare const label: typeof Labels.label;
+export declare const forLabels: typeof Labels.forLabels;
+export declare const runWithLabels: typeof Labels.runWithLabels;
+export declare const setContextLabels: typeof Labels.setContextLabels;
+export declare const UnevenLabelsError: typeof Labels.UnevenLabelsError;
+export type UnevenLabelsError = Labels.UnevenLabelsError;
+lazyExports(exports, () => require('./labels') as typeof Labels, [
+  'LabelSet', 'labels', 'withLabels', 'label', 'forLabels', 'runWithLabels', 'setContextLabels', 'UnevenLabelsError',
+]);
 
 export declare const Mutex: typeof Sync.Mutex;
 export type Mutex = Sync.Mutex;
@@ -53,6 +63,26 @@ export declare const startProfiling: typeof Scheduler.startProfiling;
 export declare const ProfilingAlreadyStartedError: typeof Scheduler.ProfilingAlreadyStartedError;
 export type ProfilingAlreadyStartedError = Scheduler.ProfilingAlreadyStartedError;
 lazyExports(exports, () => require('./scheduler') as typeof Scheduler, ['startProfiling', 'ProfilingAlreadyStartedError']);
+
+export declare const ProfilingSpanProcessor: typeof Otel.ProfilingSpanProcessor;
+export type ProfilingSpanProcessor = Otel.ProfilingSpanProcessor;
+export declare const profilingContextManager: typeof Otel.profilingContextManager;
+export declare const withProfiling: typeof Otel.withProfiling;
+export declare const resourceToSeriesLabels: typeof Otel.resourceToSeriesLabels;
+export declare const RESOURCE_LABEL_KEYS: typeof Otel.RESOURCE_LABEL_KEYS;
+export declare const PROFILE_ID_ATTRIBUTE: typeof Otel.PROFILE_ID_ATTRIBUTE;
+export declare const otelSdkResource: typeof Otel.otelSdkResource;
+export declare const threadContextSupport: typeof Otel.threadContextSupport;
+export declare const processContextAttributes: typeof Otel.processContextAttributes;
+export declare const OtelApiError: typeof Otel.OtelApiError;
+export type OtelApiError = Otel.OtelApiError;
+export declare const OtelSdkIncompatibleError: typeof Otel.OtelSdkIncompatibleError;
+export type OtelSdkIncompatibleError = Otel.OtelSdkIncompatibleError;
+lazyExports(exports, () => require('./otel') as typeof Otel, [
+  'ProfilingSpanProcessor', 'profilingContextManager', 'withProfiling', 'resourceToSeriesLabels', 'RESOURCE_LABEL_KEYS',
+  'PROFILE_ID_ATTRIBUTE', 'otelSdkResource', 'threadContextSupport', 'processContextAttributes', 'OtelApiError',
+  'OtelSdkIncompatibleError',
+]);
 
 export declare const resolveConfig: typeof Config.resolveConfig;
 lazyExports(exports, () => require('./config') as typeof Config, ['resolveConfig']);

@@ -8,7 +8,11 @@
  * holder per request (measured: +70-80 % CPU and a growing heap on a label-per-request loop,
  * against +15-22 % with shared values). Equal sets share one value while any of them is alive.
  */
-import { currentLabels, onFirstLabelsUse, onLabelsChanged, onScopeFrame, type LabelSet } from '../labels';
+/* eslint-disable @typescript-eslint/no-require-imports */
+import type * as Labels from '../labels';
+import type { LabelSet } from '../labels';
+// Only the listeners: the labels box itself loads when the process first uses labels.
+import { onFirstLabelsUse, onLabelsChanged, onScopeFrame } from '../labels/change-listeners';
 import type { Label } from '../pprof';
 import {
   activateSampleContexts, asyncContextFramePossible, refreshSampleContext, registerSampleContextSource, writeSampleContextEntry,
@@ -44,6 +48,9 @@ function valueOf(set: LabelSet): LabelsValue {
   return v;
 }
 
+// Set when the source is registered: until a process uses labels, no sample carries any.
+let currentLabels: typeof Labels.currentLabels = () => undefined;
+
 const labelsSource: SampleContextSource<LabelsValue> = {
   current(active) {
     const set = currentLabels(active);
@@ -59,6 +66,7 @@ let armed = false;
 export function enableLabelSampleContexts(): void {
   if (enabled) return;
   enabled = true;
+  currentLabels = (require('../labels') as typeof Labels).currentLabels;
   registerSampleContextSource(labelsSource);
   onLabelsChanged((kind) => refreshSampleContext(kind === 'scope'));
   // AsyncContextFrame runtimes: a label scope's frame carries the sampler's slot from the start.

@@ -2,6 +2,7 @@
  * Lazy loader of the `@datadog/pprof` native addon (pinned in package.json). Loading happens on
  * first use, never on import; a failure is remembered so the inspector fallback is chosen once.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The parts of the addon's time profiler the sampler uses. */
@@ -59,16 +60,43 @@ export function loadNativeAddon(): NativeAddon {
   if (addon !== undefined) return addon;
   if (loadError !== undefined) throw loadError;
   try {
-    // node-gyp-build picks the prebuilt binary for this platform / ABI, as @datadog/pprof does.
     const pkgJson = require.resolve('@datadog/pprof/package.json');
+    const dir = join(pkgJson, '..');
+    const prebuilt = prebuiltBinding(dir);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const findBinding = require(require.resolve('node-gyp-build', { paths: [pkgJson] })) as (dir: string) => NativeAddon;
-    addon = findBinding(join(pkgJson, '..'));
+    if (prebuilt !== undefined) addon = require(prebuilt) as NativeAddon;
+    else {
+      // node-gyp-build picks the prebuilt binary for this platform / ABI, as @datadog/pprof does.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const findBinding = require(require.resolve('node-gyp-build', { paths: [pkgJson] })) as (dir: string) => NativeAddon;
+      addon = findBinding(dir);
+    }
     return addon;
   } catch (err) {
     loadError = err instanceof Error ? err : new Error(String(err));
     throw loadError;
   }
+}
+
+/**
+ * The prebuilt binary node-gyp-build picks in the common case, found without it: plain Node on
+ * glibc Linux, macOS or Windows, no local build, no override. Loading node-gyp-build and letting it
+ * read the package and its directories left about 50 KB of objects for the rest of the process's
+ * life. Anything else (a local build in build/, musl, Electron or NW.js, an override in the
+ * environment) returns undefined and goes through node-gyp-build, as do missing files.
+ */
+export function prebuiltBinding(
+  dir: string, env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync,
+): string | undefined {
+  const overrides = ['DD_PPROF_PREBUILD', 'PREBUILDS_ONLY', 'LIBC', 'npm_config_arch', 'npm_config_platform', 'ELECTRON_RUN_AS_NODE'];
+  if (overrides.some((name) => env[name] !== undefined)) return undefined;
+  if (process.versions.electron !== undefined || process.versions.nw !== undefined) return undefined;
+  if (!['linux', 'darwin', 'win32'].includes(process.platform)) return undefined;
+  if (process.platform === 'linux' && exists('/etc/alpine-release')) return undefined;
+  // node-gyp-build prefers build/Release and build/Debug over any prebuilt binary.
+  if (exists(join(dir, 'build'))) return undefined;
+  const file = join(dir, 'prebuilds', `${process.platform}-${process.arch}`, `dd_pprof.node.abi${process.versions.modules}.node`);
+  return exists(file) ? file : undefined;
 }
 
 /** Whether this runtime can have AsyncContextFrame at all (Node 22+), answered without the addon. */

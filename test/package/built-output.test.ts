@@ -50,6 +50,42 @@ test('the compiled JavaScript has no comments but its source-map line', () => {
   expect(withComments).toEqual([]);
 });
 
+/** [start, end) of the literals in `text` whose value spans lines. */
+function multiLineLiterals(file: string, text: string): Array<[number, number]> {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: Array<[number, number]> = [];
+  const visit = (node: ts.Node): void => {
+    if ((ts.isTemplateLiteral(node) || ts.isStringLiteral(node)) && node.getText(source).includes('\n')) found.push([node.getStart(source), node.getEnd()]);
+    else ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+test('the compiled JavaScript has no indentation, but inside multi-line literals, whose values keep theirs', () => {
+  const files = [...filesUnder(join(dist, 'src'), '.js'), ...filesUnder(join(dist, 'exporters'), '.js')];
+  const indented: string[] = [];
+  let keptInLiterals = 0;
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    const literals = multiLineLiterals(file, text);
+    let offset = 0;
+    text.split('\n').forEach((line, i) => {
+      if (/^\s/.test(line)) {
+        if (literals.some(([s, e]) => s < offset && offset < e)) keptInLiterals += 1;
+        else indented.push(`${file}:${i + 1}: ${line}`);
+      }
+      offset += line.length + 1;
+    });
+  }
+  expect(indented.slice(0, 5)).toEqual([]);
+  expect(keptInLiterals).toBeGreaterThan(10);
+  // The pull endpoint's index page, as Go writes it: its style block is indented with tabs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { renderIndexPage } = require(join(dist, 'src', 'http', 'index-page.js')) as { renderIndexPage: (entries: unknown[]) => string };
+  expect(renderIndexPage([])).toContain('<style>\n.profile-name{\n\tdisplay:inline-block;\n\twidth:6rem;\n}\n</style>');
+});
+
 test('the generated protobuf code has no comments; its declarations keep the schema docs', () => {
   const generated = join(dist, 'proto', 'generated');
   const js = filesUnder(generated, '.js');
@@ -68,7 +104,7 @@ test('declarations keep their doc comments', () => {
   expect(docs.some((c) => c.includes('startProfiling'))).toBe(true);
 });
 
-test('source maps of the comment-free JavaScript point at the lines that declare each function', async () => {
+test('source maps of the stripped JavaScript point at the line and column that declare each function and method', async () => {
   const checked: string[] = [];
   for (const rel of ['src/sampler/cpu-sampler.js', 'src/pprof/encode.js', 'src/scheduler/start-profiling.js']) {
     const file = join(dist, rel);
@@ -77,17 +113,25 @@ test('source maps of the comment-free JavaScript point at the lines that declare
     const consumer = await new SourceMapConsumer(map);
     try {
       lines.forEach((line, i) => {
-        const m = /\bfunction (\w+)\(/.exec(line);
+        // Function declarations, and methods (which the build's indentation stripping moved left).
+        const fn = /\bfunction (\w+)\(/.exec(line);
+        const method = /^((?:static |async |get |set )*)(\w+)\([^)]*\) \{$/.exec(line);
+        const m = fn ?? (method === null || method[2] === 'constructor' ? null : [method[0], method[2]]);
         if (m === null) return;
-        const pos = consumer.originalPositionFor({ line: i + 1, column: m.index + 'function '.length });
+        const column = fn !== null ? fn.index + 'function '.length : (method as RegExpExecArray)[1].length;
+        const pos = consumer.originalPositionFor({ line: i + 1, column });
         expect(pos.source).not.toBeNull();
         const original = readFileSync(resolve(dirname(file), pos.source as string), 'utf8').split('\n')[(pos.line as number) - 1];
-        expect({ fn: m[1], original }).toEqual({ fn: m[1], original: expect.stringContaining(m[1]) });
-        checked.push(m[1]);
+        // The column too: the build strips indentation and moves the maps' columns by it.
+        const atColumn = original.slice(pos.column as number, (pos.column as number) + m[1].length);
+        expect({ fn: m[1], original, atColumn }).toEqual({ fn: m[1], original: expect.stringContaining(m[1]), atColumn: m[1] });
+        checked.push(fn !== null ? m[1] : `.${m[1]}`);
       });
     } finally {
       consumer.destroy();
     }
   }
   expect(checked.length).toBeGreaterThan(10);
+  // Methods sit indented in the TypeScript: some of what was checked came from such lines.
+  expect(checked.filter((c) => c.startsWith('.')).length).toBeGreaterThan(3);
 });

@@ -31,6 +31,8 @@ beforeAll(async () => {
       pprofDecoder: loaded('/proto/generated/profile'),
       protobufjs: loaded('/node_modules/protobufjs/'),
       nodeHttp: process.moduleLoadList.includes('NativeModule http'),
+      nativeAddon: loaded('/prebuilds/'),
+      nodeGypBuild: loaded('/node_modules/node-gyp-build/'),
     });
     (async () => {
       const otelprof = require('otelprof');
@@ -73,13 +75,20 @@ beforeAll(async () => {
     });`);
 });
 
-test('the exporters, source-map and node:http load only when used; undici never', async () => {
+test('the exporters, source-map, node:http and the native addon load only when used; undici and node-gyp-build never', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'otelprof-lazy-'));
   const res = await runNode(project, ['lazy.cjs', dir]);
   expect(res.stderr).toBe('');
   const out = JSON.parse(res.stdout.trim().split('\n').pop() ?? '') as Record<string, Record<string, boolean>>;
-  expect(out.afterRequire).toEqual({ undici: false, sourceMap: false, pyroscopeExporter: false, otlpExporter: false, fileExporter: false, pprofDecoder: false, protobufjs: false, nodeHttp: false });
-  expect(out.withFileExporter).toEqual({ undici: false, sourceMap: false, pyroscopeExporter: false, otlpExporter: false, fileExporter: true, pprofDecoder: false, protobufjs: false, nodeHttp: false });
+  expect(out.afterRequire).toEqual({
+    undici: false, sourceMap: false, pyroscopeExporter: false, otlpExporter: false, fileExporter: false, pprofDecoder: false, protobufjs: false,
+    nodeHttp: false, nativeAddon: false, nodeGypBuild: false,
+  });
+  // The native sampler runs; its prebuilt binary was found without node-gyp-build (src/sampler/native-addon.ts).
+  expect(out.withFileExporter).toEqual({
+    undici: false, sourceMap: false, pyroscopeExporter: false, otlpExporter: false, fileExporter: true, pprofDecoder: false, protobufjs: false,
+    nodeHttp: false, nativeAddon: true, nodeGypBuild: false,
+  });
   expect(out.withPyroscopeExporter).toMatchObject({ undici: false, pyroscopeExporter: true, otlpExporter: false, pprofDecoder: false, protobufjs: false, nodeHttp: false });
   expect(out.withPprofServer).toMatchObject({ undici: false, nodeHttp: true });
 });
@@ -97,11 +106,14 @@ test('otelprof loads its pull endpoint, lock primitives, text formats and span p
   const out = JSON.parse(res.stdout.trim().split('\n').pop() ?? '') as { afterRequire: string[]; afterPeriod: string[]; afterMutex: string[]; uploads: number };
   const matching = (files: string[], parts: string[]): string[] => files.filter((f) => parts.some((p) => f.startsWith(p)));
   // Continuous profiling's own parts load with startProfiling, not with the package.
-  expect(matching(out.afterRequire, [...UNUSED_BY_DEFAULT, 'src/scheduler/', 'src/config/', 'src/profiles/builtin-heap', 'src/profiles/builtin-goroutine', 'src/sampler/async-resources', 'src/sampler/workers'])).toEqual([]);
+  expect(matching(out.afterRequire, [
+    ...UNUSED_BY_DEFAULT, 'src/scheduler/', 'src/config/', 'src/profiles/builtin-heap', 'src/profiles/builtin-goroutine', 'src/sampler/async-resources',
+    'src/sampler/workers', 'src/otel/',
+  ])).toEqual([]);
   expect(out.afterRequire).toContain('src/sampler/cpu-sampler.js');
   expect(out.uploads).toBeGreaterThan(0);
   expect(matching(out.afterPeriod, UNUSED_BY_DEFAULT)).toEqual([]);
-  expect(out.afterPeriod).toEqual(expect.arrayContaining(['src/scheduler/scheduler.js', 'src/profiles/builtin-heap.js', 'exporters/pyroscope/exporter.js']));
+  expect(out.afterPeriod).toEqual(expect.arrayContaining(['src/scheduler/scheduler.js', 'src/profiles/builtin-heap.js', 'exporters/pyroscope/exporter.js', 'src/otel/resource-labels.js']));
   expect(out.afterMutex).toContain('src/sync/mutex.js');
 });
 
