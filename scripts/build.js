@@ -14,6 +14,7 @@ const path = require('node:path');
 const { adjustMappings } = require('./source-map-lines');
 const { checkReexports, copyableReexports, plainReexports } = require('./plain-reexports');
 const { stripIndent } = require('./strip-indent');
+const { bundle } = require('./bundle');
 
 const root = path.resolve(__dirname, '..');
 const allowTypeErrors = process.argv.includes('--allow-type-errors');
@@ -122,6 +123,12 @@ function leanJs(dirs) {
   checkReexports(Object.fromEntries(copyable));
 }
 
+// What the bundle holds (scripts/bundle.js): what `require('otelprof')` loads, labels, and what a
+// default `startProfiling()` loads (the scheduler, its configuration, the Pyroscope exporter).
+// The rest (the pull endpoint, the lock primitives, the text formats and the decoder, the other
+// exporters, the span processor, the CLI) keeps its own files and loads on first use.
+const BUNDLED_ENTRIES = ['src/index.js', 'src/labels/index.js', 'src/scheduler/index.js', 'exporters/shared/index.js', 'exporters/pyroscope/index.js'];
+
 // ESM entry points, file in dist/esm -> CommonJS module it re-exports. Each one must also be in
 // package.json "exports" (import condition). An entry whose CommonJS module is not built yet is
 // skipped, so an entry point can be listed here before its source exists.
@@ -152,6 +159,7 @@ try {
   generateProto();
   if (!protoOnly) {
     compile();
+    bundle(path.join(root, 'dist'), 'src/index.js', BUNDLED_ENTRIES);
     writeEsm();
   }
 } catch (err) {

@@ -4,11 +4,14 @@
  */
 import { InvalidArgumentError } from '../errors';
 import { encodeGzip, ProfileBuilder, writeCountText, type Profile as PprofProfile, type StackFrame } from '../pprof';
-import { captureStack } from '../sampler/capture-stack';
+import type * as CaptureStack from '../sampler/capture-stack';
 import { withMappedStacks } from '../sampler/source-maps';
 import { BuiltinProfileAddError, DuplicateValueError, UninitializedProfileError } from './errors';
 import type { BuiltinProvider } from './provider';
 import { checkWritable, writeChunk } from './write-stream';
+
+// Loaded by the first `add`: most processes never make a custom profile.
+let captureStack: typeof CaptureStack.captureStack | undefined;
 
 /** Only the registry may make initialized profiles (Go's zero `Profile{}` is unusable). */
 const INIT = Symbol('otelprof.profile.init');
@@ -58,6 +61,8 @@ export class Profile {
     if (s.kind === 'builtin') throw new BuiltinProfileAddError(this.name);
     if (!Number.isInteger(skip) || skip < 0) throw new InvalidArgumentError(`Profile.add: skip must be a non-negative integer (got ${String(skip)})`);
     if (s.values.has(value)) throw new DuplicateValueError();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    captureStack ??= (require('../sampler/capture-stack') as typeof CaptureStack).captureStack;
     s.values.set(value, captureStack(skip + 1));
   }
 

@@ -21,7 +21,9 @@ beforeAll(async () => {
   project = makeConsumerProject();
   writeFileSync(join(project, 'lazy.cjs'), `
     const dir = process.argv[2];
-    const loaded = (part) => Object.keys(require.cache).some((k) => k.includes(part));
+    // Files Node loaded, and the modules the bundle ran (scripts/bundle.js).
+    const evaluated = () => require('otelprof')[Symbol.for('otelprof.bundledModule')].evaluated().map((id) => '/dist/' + id);
+    const loaded = (part) => [...Object.keys(require.cache), ...evaluated()].some((k) => k.includes(part));
     const state = () => ({
       undici: loaded('/node_modules/undici/'),
       sourceMap: loaded('/node_modules/source-map/'),
@@ -55,7 +57,9 @@ beforeAll(async () => {
   writeFileSync(join(project, 'own-files.cjs'), `
     const http = require('node:http');
     const dist = require('node:path').join(require('node:path').dirname(require.resolve('otelprof/package.json')), 'dist') + '/';
-    const own = () => Object.keys(require.cache).filter((k) => k.startsWith(dist)).map((k) => k.slice(dist.length));
+    // Files Node loaded, and the modules the bundle ran (scripts/bundle.js).
+    const bundled = () => require('otelprof')[Symbol.for('otelprof.bundledModule')].evaluated();
+    const own = () => [...new Set([...Object.keys(require.cache).filter((k) => k.startsWith(dist)).map((k) => k.slice(dist.length)), ...bundled()])];
     const otelprof = require('otelprof');
     const out = { afterRequire: own() };
     let uploads = 0;
