@@ -2,7 +2,9 @@
  * One bundled file of the modules bench/overhead-app.js uses, next to the node_modules copy of
  * bench/installed-copy.js, so an app can load otelprof as one module instead of 128 (what that
  * saves at start-up: bench/RESULTS.md, twenty-third pass). The same code, only the module count
- * differs: whitespace is removed, names are kept. Needs esbuild, which is not a dependency:
+ * differs: whitespace is removed, names are kept. Since the twenty-fifth pass the build bundles what
+ * most processes load itself (scripts/bundle.js); this esbuild bundle of the whole package is kept to
+ * reproduce the twenty-third pass. Needs esbuild, which is not a dependency:
  *
  *   npm install --no-save --prefix /tmp/esb esbuild@0.25.12
  *   ESBUILD=/tmp/esb/node_modules/esbuild node bench/overhead.js ...   (a variant with @bundle=1)

@@ -54,6 +54,11 @@ if (process.argv[2] === '--report') {
   mark('start');
   require(`${DIST}/src/index`);
   mark('index loaded');
+  // What bench/overhead-app.js's otelprof variant loads next: the upload transport (to a port nobody
+  // listens on; its loopback warm-up at start is part of the next steps).
+  const { exporterTransport } = require(`${DIST}/exporters/shared`);
+  exporterTransport({ endpoint: new URL('http://127.0.0.1:9'), timeoutMillis: 10_000, keepAliveMillis: 30_000 });
+  mark('exporters/shared loaded, transport made');
   const sampler = require(`${DIST}/src/sampler`);
   const w = sampler.openCpuWindow({ hz: 100 });
   mark('CPU window opened (V8 profiler started)');
