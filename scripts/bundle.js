@@ -88,14 +88,11 @@ function bundle(dist, entry, entries) {
   const names = [];
   for (const id of ids) {
     const file = path.join(dist, id);
-    const text = fs.readFileSync(file, 'utf8').replace(SOURCE_MAP_LINE, '');
-    lines.push(`${JSON.stringify(id)}: function (exports, require, module, __filename, __dirname) {`);
+    const text = fs.readFileSync(file, 'utf8').replace(SOURCE_MAP_LINE, '').split('\n');
+    lines.push(`${JSON.stringify(id)}: function (exports, require, module, __filename, __dirname) {`, ...text, '},');
     mapLines.push([]);
-    const offset = lines.length;
-    lines.push(...text.split('\n'));
-    lines.push('},');
     const mapFile = `${file}.map`;
-    const moduleLines = text.split('\n').map(() => []);
+    const moduleLines = text.map(() => []);
     if (fs.existsSync(mapFile)) {
       const map = JSON.parse(fs.readFileSync(mapFile, 'utf8'));
       const sourceBase = sources.length;
@@ -108,7 +105,6 @@ function bundle(dist, entry, entries) {
       fs.rmSync(mapFile);
     }
     mapLines.push(...moduleLines, []);
-    if (lines.length !== offset + moduleLines.length + 1) throw new Error(`bundle: lines of ${id} do not line up with its map`);
   }
   lines.push('};');
   const entryFile = path.join(dist, entry);

@@ -51,17 +51,18 @@ function lazyNames(file, text) {
  */
 function copyableReexports(texts) {
   const reexports = new Map([...texts].map(([file, text]) => [file, reexportsOf(text)]));
+  const sourceOf = (file, r) => require.resolve(path.resolve(path.dirname(file), r.from));
   const lazy = new Map();
   const isLazy = (file, name) => {
     if (!texts.has(file)) return false;
     if (!lazy.has(file)) lazy.set(file, lazyNames(file, texts.get(file)));
     if (lazy.get(file).has(name)) return true;
     const r = reexports.get(file).find((x) => x.name === name);
-    return r !== undefined && isLazy(require.resolve(path.resolve(path.dirname(file), r.from)), r.binding);
+    return r !== undefined && isLazy(sourceOf(file, r), r.binding);
   };
   const copyable = new Map();
   for (const [file, list] of reexports) {
-    const kept = list.filter((r) => !isLazy(require.resolve(path.resolve(path.dirname(file), r.from)), r.binding));
+    const kept = list.filter((r) => !isLazy(sourceOf(file, r), r.binding));
     if (kept.length > 0) copyable.set(file, kept);
   }
   return copyable;

@@ -9,8 +9,16 @@
  * that every declared name has a value.
  */
 export function lazyExports<T extends object>(target: object, load: () => T, names: ReadonlyArray<keyof T & string>): void {
-  let loaded: T | undefined;
+  const settle = (): T => {
+    const loaded = load();
+    // From then on the names are plain properties, so a name read on every request
+    // (`otelprof.runWithLabels`) calls no getter. Not while the file is still loading (a require
+    // cycle reads it unfinished): then the getters stay and ask again.
+    if (names.some((n) => loaded[n] === undefined)) return loaded;
+    for (const n of names) Object.defineProperty(target, n, { value: loaded[n], enumerable: true, writable: false, configurable: false });
+    return loaded;
+  };
   for (const name of names) {
-    Object.defineProperty(target, name, { enumerable: true, get: () => (loaded ??= load())[name] });
+    Object.defineProperty(target, name, { enumerable: true, configurable: true, get: () => settle()[name] });
   }
 }
