@@ -5,9 +5,10 @@
  * (V8's profiler, compiler zones, zlib, the addon), array buffers, thread stacks. One JSON line per
  * report. Two forms:
  *
- *   node bench/outside-heap.js timed <none|rotate> [seconds=1200]
+ *   node bench/outside-heap.js timed <none|rotate|full> [seconds=1200]
  *     bench/workload.js units in 5 ms turns; `rotate` opens a 100 Hz CPU window and rotates it
- *     every 10 s (nothing built); a report every 30 s.
+ *     every 10 s (nothing built); `full` runs startProfiling() with its defaults, uploading every
+ *     10 s to a loopback sink in this process; a report every 30 s.
  *   node bench/outside-heap.js fast <stage> [collections=2000] [periodMillis=200]
  *     CPU window (100 Hz) and heap sampler; a collection every periodMillis of work, up to `stage`:
  *     rotate | snap (+ heap read) | cpubuild (rotate + CPU build only) | build (+ both builds) |
@@ -39,13 +40,34 @@ function report(at) {
   process.stdout.write(`${JSON.stringify({ form, mode, ...at, anon: mb(anon), heapPhys: mb(heap), ab: mb(arrayBuffers), outside: mb(anon - heap) })}\n`);
 }
 
-function timed(seconds) {
+/** A sink answering the Push route with an empty PushResponse, as bench/overhead.js's does. */
+function startSink() {
+  const http = require('node:http');
+  const sink = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/proto' });
+      res.end();
+    });
+  });
+  return new Promise((resolve) => sink.listen(0, '127.0.0.1', () => {
+    sink.unref();
+    resolve(sink.address().port);
+  }));
+}
+
+async function timed(seconds) {
   if (mode === 'rotate') {
     require(`${DIST}/src/index`);
     const w = require(`${DIST}/src/sampler`).openCpuWindow({ hz: 100 });
     setInterval(() => w.rotate(), 10_000).unref();
+  } else if (mode === 'full') {
+    const port = await startSink();
+    const profiler = require(`${DIST}/src/index`).startProfiling({ serviceName: 'bench', serverAddress: `http://127.0.0.1:${port}` });
+    // The upload's keep-alive socket holds the loop: end the run when the work ends.
+    setTimeout(() => profiler.shutdown().then(() => process.exit(0)), seconds * 1000 + 1000).unref();
   } else if (mode !== 'none') {
-    throw new Error(`timed: unknown mode ${mode} (none | rotate)`);
+    throw new Error(`timed: unknown mode ${mode} (none | rotate | full)`);
   }
   const t0 = Date.now();
   let next = 0;
@@ -100,4 +122,4 @@ async function fast(collections, periodMillis) {
 
 if (form === 'timed') timed(Number(process.argv[4] ?? 1200));
 else if (form === 'fast') fast(Number(process.argv[4] ?? 2000), Number(process.argv[5] ?? 200));
-else throw new Error('usage: outside-heap.js timed <none|rotate> [seconds] | fast <stage> [collections] [periodMillis]');
+else throw new Error('usage: outside-heap.js timed <none|rotate|full> [seconds] | fast <stage> [collections] [periodMillis]');

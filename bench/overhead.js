@@ -46,7 +46,9 @@ const appNodeArgs = (process.env.APP_NODE_ARGS ?? '').split(' ').filter(Boolean)
 // APP_STDOUT_DIR (diagnostic): keeps each app's whole stdout there (what such options print).
 const appStdoutDir = process.env.APP_STDOUT_DIR;
 // Apps load otelprof from node_modules (since 2026-12-05; before, from the checkout's dist/).
-const otelprofDist = process.argv[2] === '--report' ? '' : installedCopy();
+// DIST (diagnostic): another build's dist/ inside a node_modules/otelprof copy, e.g. to trace two
+// builds one after the other.
+const otelprofDist = process.argv[2] === '--report' ? '' : (process.env.DIST ?? installedCopy());
 // A variant with `@bundle=1` loads the same modules from one bundled file (bench/bundled-copy.js).
 const otelprofBundle = Object.values(VARIANTS).flat().some((v) => /[@:]bundle=1\b/.test(v)) && otelprofDist !== ''
   ? require('./bundled-copy').bundledCopy(otelprofDist) : '';

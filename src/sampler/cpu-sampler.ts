@@ -45,7 +45,12 @@ interface Pending {
   startNanos: bigint;
   /** Monotonic start (process.hrtime), for the window's length when the wall clock is stepped. */
   startMono: bigint;
-  samples: RawCpuSamples;
+  /**
+   * Made at the window's first read, not when it opens: a set made at the previous rotation is in
+   * V8's old generation by the next one, and the columns that read writes into it would then
+   * outlive the handed-out window until a mark-compact (bench/RESULTS.md, twenty-sixth pass).
+   */
+  samples: RawCpuSamples | undefined;
   hasCpuTime: boolean;
 }
 
@@ -133,7 +138,7 @@ class CpuSampler {
       this.collect(true);
     }
     const w = new WindowImpl(this, this.hz, this.backend.name);
-    this.windows.set(w, { startNanos: nowEpochNanos(), startMono: process.hrtime.bigint(), samples: new RawCpuSamples(), hasCpuTime: true });
+    this.windows.set(w, { startNanos: nowEpochNanos(), startMono: process.hrtime.bigint(), samples: undefined, hasCpuTime: true });
     return w;
   }
 
@@ -152,8 +157,9 @@ class CpuSampler {
     const raw = dropRepeated(read, this._lastSampleMicros);
     if (raw.samples.length > 0) this._lastSampleMicros = raw.samples.timeAt(raw.samples.length - 1);
     if (!restart) this._lastSampleMicros = -Infinity;
+    const taken = raw.samples;
     for (const pending of this.windows.values()) {
-      pending.samples.appendFrom(raw.samples);
+      if (taken.length > 0) (pending.samples ??= new RawCpuSamples(taken.length)).appendFrom(taken);
       pending.hasCpuTime = pending.hasCpuTime && raw.hasCpuTime;
     }
     for (const l of this.listeners) {
@@ -256,17 +262,20 @@ class CpuSampler {
     const last = close && this.windows.size === 1;
     this.collect(!last);
     const pending = this.windows.get(w) as Pending;
+    const samples = pending.samples ?? new RawCpuSamples();
+    // The record is old by now: left pointing at the samples, it would keep them through scavenges.
+    pending.samples = undefined;
     const endMono = process.hrtime.bigint();
     const end = nowEpochNanos();
     if (close) this.windows.delete(w);
-    else this.windows.set(w, { startNanos: end, startMono: endMono, samples: new RawCpuSamples(), hasCpuTime: true });
+    else this.windows.set(w, { startNanos: end, startMono: endMono, samples: undefined, hasCpuTime: true });
     return {
       startNanos: windowStart(pending, end, endMono),
       endNanos: end,
       intervalNanos: Math.round(1e9 / w.hz),
       hasCpuTime: pending.hasCpuTime,
       backend: w.backend,
-      samples: pending.samples,
+      samples,
     };
   }
 }

@@ -17,14 +17,24 @@ const INITIAL_CAPACITY = 64;
 export class RawCpuSamples implements Iterable<RawCpuSample> {
   /** How many samples there are. */
   length = 0;
-  private _times = new Float64Array(INITIAL_CAPACITY);
-  private _cpu = new Float64Array(INITIAL_CAPACITY);
-  private _idle = new Uint8Array(INITIAL_CAPACITY);
-  private _stackIds = new Uint32Array(INITIAL_CAPACITY);
-  private _contextIds = new Uint32Array(INITIAL_CAPACITY);
+  private _times: Float64Array;
+  private _cpu: Float64Array;
+  private _idle: Uint8Array;
+  private _stackIds: Uint32Array;
+  private _contextIds: Uint32Array;
   private readonly _stacks = new Interned<Stack>();
   /** Id 0 is `undefined`: a sample taken outside any context. */
   private readonly _contexts = new Interned<unknown>(undefined);
+
+  /** @param capacity samples the columns hold before they grow (a known count saves the growing copies). */
+  constructor(capacity = INITIAL_CAPACITY) {
+    const n = Math.max(1, capacity);
+    this._times = new Float64Array(n);
+    this._cpu = new Float64Array(n);
+    this._idle = new Uint8Array(n);
+    this._stackIds = new Uint32Array(n);
+    this._contextIds = new Uint32Array(n);
+  }
 
   /** A column set holding `samples`, in their order (tests, the collection warm-up). */
   static of(samples: Iterable<RawCpuSample>): RawCpuSamples {
