@@ -28,6 +28,7 @@ const v8 = require('node:v8');
 const { rssSplitMB } = require('./proc-mem');
 const { installedCopy } = require('./installed-copy');
 const { busyTurns, unitOfWork } = require('./workload');
+const { startPushSink } = require('./push-sink');
 
 const DIST = process.env.DIST ?? installedCopy();
 const [form, mode] = process.argv.slice(2);
@@ -40,29 +41,13 @@ function report(at) {
   process.stdout.write(`${JSON.stringify({ form, mode, ...at, anon: mb(anon), heapPhys: mb(heap), ab: mb(arrayBuffers), outside: mb(anon - heap) })}\n`);
 }
 
-/** A sink answering the Push route with an empty PushResponse, as bench/overhead.js's does. */
-function startSink() {
-  const http = require('node:http');
-  const sink = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/proto' });
-      res.end();
-    });
-  });
-  return new Promise((resolve) => sink.listen(0, '127.0.0.1', () => {
-    sink.unref();
-    resolve(sink.address().port);
-  }));
-}
-
 async function timed(seconds) {
   if (mode === 'rotate') {
     require(`${DIST}/src/index`);
     const w = require(`${DIST}/src/sampler`).openCpuWindow({ hz: 100 });
     setInterval(() => w.rotate(), 10_000).unref();
   } else if (mode === 'full') {
-    const port = await startSink();
+    const port = await startPushSink();
     const profiler = require(`${DIST}/src/index`).startProfiling({ serviceName: 'bench', serverAddress: `http://127.0.0.1:${port}` });
     // The upload's keep-alive socket holds the loop: end the run when the work ends.
     setTimeout(() => profiler.shutdown().then(() => process.exit(0)), seconds * 1000 + 1000).unref();

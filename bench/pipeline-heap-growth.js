@@ -11,23 +11,15 @@
  * of the library.
  */
 'use strict';
-const http = require('node:http');
 const { installedCopy } = require('./installed-copy');
+const { startPushSink } = require('./push-sink');
 
 const DIST = process.env.DIST ?? installedCopy();
 const seconds = Number(process.argv[2] ?? 240);
 
-const sink = http.createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/proto' });
-    res.end();
-  });
-});
-
-sink.listen(0, '127.0.0.1', () => {
+startPushSink().then((port) => {
   const otelprof = require(`${DIST}/src/index`);
-  const profiler = otelprof.startProfiling({ serviceName: 'heap-growth', serverAddress: `http://127.0.0.1:${sink.address().port}`, uploadIntervalMillis: 1000 });
+  const profiler = otelprof.startProfiling({ serviceName: 'heap-growth', serverAddress: `http://127.0.0.1:${port}`, uploadIntervalMillis: 1000 });
   let n = 0;
   const work = setInterval(() => {
     otelprof.runWithLabels(otelprof.labels('req', `r${n++ % 50}`), () => {
@@ -46,7 +38,7 @@ sink.listen(0, '127.0.0.1', () => {
     if (t >= seconds) {
       clearInterval(report);
       clearInterval(work);
-      profiler.shutdown().then(() => sink.close());
+      profiler.shutdown();
     }
   }, 15_000);
 });
