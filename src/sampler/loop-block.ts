@@ -130,7 +130,9 @@ class BlockCollector {
     const horizon = this._coveredMicros - KEEP_SAMPLES_MICROS;
     let drop = 0;
     while (drop < this._samples.length && (this._samples[drop].micros < horizon || this._samples.length - drop > MAX_KEPT_SAMPLES)) drop++;
-    if (drop > 0) this._samples = this._samples.slice(drop);
+    // In place: a copy of the kept samples each rotation (~6,000 at 100 Hz) would be a new young
+    // array that survives scavenges, adding its size to what makes V8 grow its young generation.
+    if (drop > 0) this._samples.splice(0, drop);
     this._settle(this._coveredMicros);
   }
 
