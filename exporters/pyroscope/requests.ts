@@ -87,7 +87,7 @@ function ingestValue(v: string): string {
  * The path and query of one `/ingest` upload: `name=<service>{k=v,...}` (escaped to the
  * `/ingest` name grammar), `from`/`until` in epoch nanoseconds, `format=pprof`, `spyName=nodespy`.
  */
-export function ingestPath(p: PreparedProfile, batch: Pick<ProfileBatch, 'startNanos' | 'endNanos'>): string {
+export function ingestPath(p: Pick<PreparedProfile, 'labels'>, batch: Pick<ProfileBatch, 'startNanos' | 'endNanos'>): string {
   // App names allow [A-Za-z0-9_.\-/]; keys [A-Za-z0-9_.]; values anything but ',' and '}'.
   const service = p.labels.get('service_name') ?? '';
   const app = service.replace(/[^A-Za-z0-9_.\-/]/g, '_') || 'unknown_service';
