@@ -87,9 +87,13 @@ test.each(['native', 'inspector'] as const)('%s: a window rotated every few ms h
   // samples, so a repeat is a time found in two windows, not a time found twice.
   const w = openCpuWindow({ hz: 1000, backend });
   const windows: number[][] = [];
-  for (let i = 0; i < 300; i++) {
+  // 300 rotations make ~900 samples on an idle box; on a loaded one (four busy processes on two
+  // cores) they made 177-258, so rotations go on until there are 300 samples to compare.
+  let taken = 0;
+  for (let i = 0; (i < 300 || taken <= 300) && i < 3000; i++) {
     burn(3);
     windows.push(timestampsOf(w.rotate()));
+    taken += windows[windows.length - 1].length;
   }
   windows.push(timestampsOf(w.close()));
   const ts = windows.flat();
