@@ -8,6 +8,7 @@
  *
  *   node bench/gc-survivors.js <file>...
  *   node bench/gc-survivors.js --per-seconds 5 <file>...   (capacity changes, sums per 5 s instead)
+ *   node bench/gc-survivors.js --collections 60 330 <file>...   (per collection, see reportCollections)
  * Not part of the library.
  */
 'use strict';
@@ -89,9 +90,35 @@ function reportPer(file, seconds) {
   process.stdout.write(`no capacity in the trace; median MB allocated between scavenges per ${seconds} s: ${sizes}\n`);
 }
 
+/**
+ * What each collection leaves, in a trace of a process collecting every few seconds whose own
+ * scavenges keep little (bench/outside-heap.js timed): a scavenge keeping or promoting 3 KB or more
+ * opens a collection, and the scavenges of the next 400 ms are added to it. Prints the median,
+ * range and mean per collection and the rest of the scavenges' sum, between `from` and `to` s.
+ */
+function reportCollections(file, from, to) {
+  const collections = [];
+  let current;
+  let all = 0;
+  for (const s of scavenges(fs.readFileSync(file, 'utf8'))) {
+    if (s.mark !== undefined || s.ms < from * 1000 || s.ms > to * 1000) continue;
+    const bytes = s.promoted + s.survived;
+    all += bytes;
+    if (current !== undefined && s.ms - current.ms <= 400) current.bytes += bytes;
+    else if (bytes >= 3000) collections.push((current = { ms: s.ms, bytes }));
+  }
+  const kb = collections.map((c) => c.bytes / 1024).sort((a, b) => a - b);
+  const inCollections = kb.reduce((a, b) => a + b, 0);
+  process.stdout.write(`== ${file}, ${from}-${to} s: ${kb.length} collections, KB kept + promoted each: median ${kb[kb.length >> 1].toFixed(1)}, ${kb[0].toFixed(1)}-${kb[kb.length - 1].toFixed(1)}, mean ${(inCollections / kb.length).toFixed(1)}; other scavenges ${(all / 1024 - inCollections).toFixed(0)} KB\n`);
+}
+
 if (require.main === module) {
   const args = process.argv.slice(2);
-  if (args[0] === '--per-seconds') {
+  if (args[0] === '--collections') {
+    const [from, to] = [Number(args[1]), Number(args[2])];
+    if (!(to > from)) throw new Error(`--collections <from s> <to s>: to must be after from (actual: ${args[1]}, ${args[2]})`);
+    args.slice(3).forEach((f) => reportCollections(f, from, to));
+  } else if (args[0] === '--per-seconds') {
     const seconds = Number(args[1]);
     if (!(seconds > 0)) throw new Error(`--per-seconds must be a positive number (actual: ${args[1]})`);
     args.slice(2).forEach((f) => reportPer(f, seconds));

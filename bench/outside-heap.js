@@ -5,10 +5,13 @@
  * (V8's profiler, compiler zones, zlib, the addon), array buffers, thread stacks. One JSON line per
  * report. Two forms:
  *
- *   node bench/outside-heap.js timed <none|rotate|full> [seconds=1200]
+ *   node bench/outside-heap.js timed <none|rotate|core|block|full> [seconds=1200]
  *     bench/workload.js units in 5 ms turns; `rotate` opens a 100 Hz CPU window and rotates it
- *     every 10 s (nothing built); `full` runs startProfiling() with its defaults, uploading every
- *     10 s to a loopback sink in this process; a report every 30 s.
+ *     every 10 s (nothing built); `core` adds the heap sampler and, every 10 s, the whole
+ *     collection without the scheduler (heap read, both builds, encode, gzip); `block` turns the
+ *     block profile on at 10 ms (its collector keeps a minute of samples and rotates every 10 s;
+ *     the 5 ms turns make no stalls); `full` runs startProfiling() with its defaults, uploading
+ *     every 10 s to a loopback sink in a child process; a report every 30 s.
  *   node bench/outside-heap.js fast <stage> [collections=2000] [periodMillis=200]
  *     CPU window (100 Hz) and heap sampler; a collection every periodMillis of work, up to `stage`:
  *     rotate | snap (+ heap read) | cpubuild (rotate + CPU build only) | build (+ both builds) |
@@ -28,7 +31,7 @@ const v8 = require('node:v8');
 const { rssSplitMB } = require('./proc-mem');
 const { installedCopy } = require('./installed-copy');
 const { busyTurns, unitOfWork } = require('./workload');
-const { startPushSink } = require('./push-sink');
+const { startPushSinkProcess } = require('./push-sink');
 
 const DIST = process.env.DIST ?? installedCopy();
 const [form, mode] = process.argv.slice(2);
@@ -37,8 +40,10 @@ function report(at) {
   const { anon } = rssSplitMB();
   const heap = v8.getHeapStatistics().total_physical_size / 1048576;
   const arrayBuffers = process.memoryUsage().arrayBuffers / 1048576;
+  // The young generation's share of the heap's resident size: V8 grows it in steps.
+  const young = v8.getHeapSpaceStatistics().filter((s) => s.space_name.startsWith('new_')).reduce((a, s) => a + s.physical_space_size, 0) / 1048576;
   const mb = (x) => +x.toFixed(1);
-  process.stdout.write(`${JSON.stringify({ form, mode, ...at, anon: mb(anon), heapPhys: mb(heap), ab: mb(arrayBuffers), outside: mb(anon - heap) })}\n`);
+  process.stdout.write(`${JSON.stringify({ form, mode, ...at, anon: mb(anon), heapPhys: mb(heap), young: mb(young), ab: mb(arrayBuffers), outside: mb(anon - heap) })}\n`);
 }
 
 async function timed(seconds) {
@@ -46,13 +51,29 @@ async function timed(seconds) {
     require(`${DIST}/src/index`);
     const w = require(`${DIST}/src/sampler`).openCpuWindow({ hz: 100 });
     setInterval(() => w.rotate(), 10_000).unref();
+  } else if (mode === 'core') {
+    require(`${DIST}/src/index`);
+    const { encode, gzip } = require(`${DIST}/src/pprof`);
+    const s = require(`${DIST}/src/sampler`);
+    const w = s.openCpuWindow({ hz: 100 });
+    s.startHeapSampler({ intervalBytes: 524288 });
+    setInterval(async () => {
+      const raw = w.rotate();
+      const snap = s.takeHeapSnapshot();
+      const cpu = await s.buildCpuProfile(raw, 'cpu');
+      const heap = await s.buildHeapProfile(snap, 'heap');
+      await gzip(encode(cpu));
+      await gzip(encode(heap));
+    }, 10_000).unref();
+  } else if (mode === 'block') {
+    require(`${DIST}/src/index`).setBlockProfileRate(10_000_000);
   } else if (mode === 'full') {
-    const port = await startPushSink();
+    const port = await startPushSinkProcess();
     const profiler = require(`${DIST}/src/index`).startProfiling({ serviceName: 'bench', serverAddress: `http://127.0.0.1:${port}` });
     // The upload's keep-alive socket holds the loop: end the run when the work ends.
     setTimeout(() => profiler.shutdown().then(() => process.exit(0)), seconds * 1000 + 1000).unref();
   } else if (mode !== 'none') {
-    throw new Error(`timed: unknown mode ${mode} (none | rotate | full)`);
+    throw new Error(`timed: unknown mode ${mode} (none | rotate | core | block | full)`);
   }
   const t0 = Date.now();
   let next = 0;
@@ -107,4 +128,4 @@ async function fast(collections, periodMillis) {
 
 if (form === 'timed') timed(Number(process.argv[4] ?? 1200));
 else if (form === 'fast') fast(Number(process.argv[4] ?? 2000), Number(process.argv[5] ?? 200));
-else throw new Error('usage: outside-heap.js timed <none|rotate|full> [seconds] | fast <stage> [collections] [periodMillis]');
+else throw new Error('usage: outside-heap.js timed <none|rotate|core|block|full> [seconds] | fast <stage> [collections] [periodMillis]');
