@@ -10,7 +10,7 @@ import { InvalidArgumentError } from '../errors';
 import { nowNanos } from '../pprof';
 import type { StackFrame } from '../pprof/model';
 import { requestedBackend } from './backend-select';
-import { internFrame } from './frames';
+import { internFrame, leafFirst } from './frames';
 import { postSync } from './inspector-session';
 import { loadNativeAddon } from './native-addon';
 import type { NativeAllocationNode, NativeAddon } from './native-addon';
@@ -221,10 +221,12 @@ function tryLoadNativeAddon(): NativeAddon | undefined {
  */
 function nativeRecords(root: NativeAllocationNode, kind: 'live' | 'alloc'): RawHeapRecord[] {
   const out: RawHeapRecord[] = [];
-  const visit = (n: NativeAllocationNode, parent: readonly StackFrame[]): void => {
-    const path = parent.concat(internFrame(n.name, n.scriptName ?? '', n.lineNumber ?? 0, n.columnNumber ?? 0));
+  // One root-first path for the whole walk; a stack is copied out only where there are allocations.
+  const path: StackFrame[] = [];
+  const visit = (n: NativeAllocationNode): void => {
+    path.push(internFrame(n.name, n.scriptName ?? '', n.lineNumber ?? 0, n.columnNumber ?? 0));
     if (n.allocations.length > 0) {
-      const stack = Object.freeze(path.slice().reverse());
+      const stack = Object.freeze(leafFirst(path));
       for (const a of n.allocations) {
         const objects = a.count ?? 0;
         const bytes = (a.sizeBytes ?? 0) * objects;
@@ -232,9 +234,10 @@ function nativeRecords(root: NativeAllocationNode, kind: 'live' | 'alloc'): RawH
         out.push({ stack, inuseObjects: live ? objects : 0, inuseBytes: live ? bytes : 0, allocObjects: objects, allocBytes: bytes });
       }
     }
-    for (const c of n.children) visit(c, path);
+    for (const c of n.children) visit(c);
+    path.pop();
   };
-  for (const c of root.children) visit(c, []);
+  for (const c of root.children) visit(c);
   return out;
 }
 
@@ -250,13 +253,15 @@ interface InspectorHeapProfile {
 
 function inspectorRecords(p: InspectorHeapProfile, interval: number, live: boolean): RawHeapRecord[] {
   const stacks = new Map<number, readonly StackFrame[]>();
-  const visit = (n: InspectorHeapNode, parent: readonly StackFrame[]): void => {
+  const path: StackFrame[] = [];
+  const visit = (n: InspectorHeapNode): void => {
     const cf = n.callFrame;
-    const path = parent.concat(internFrame(cf.functionName, cf.url, cf.lineNumber + 1, cf.columnNumber + 1));
-    stacks.set(n.id, Object.freeze(path.slice().reverse()));
-    for (const c of n.children) visit(c, path);
+    path.push(internFrame(cf.functionName, cf.url, cf.lineNumber + 1, cf.columnNumber + 1));
+    stacks.set(n.id, Object.freeze(leafFirst(path)));
+    for (const c of n.children) visit(c);
+    path.pop();
   };
-  for (const c of p.head.children) visit(c, []);
+  for (const c of p.head.children) visit(c);
   const acc = new Map<number, { objects: number; bytes: number }>();
   for (const s of p.samples) {
     const a = acc.get(s.nodeId) ?? { objects: 0, bytes: 0 };
