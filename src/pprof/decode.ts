@@ -100,10 +100,14 @@ function fromPb(pb: Pb): Profile {
   };
 }
 
-/** Mirrors pprof's reading: a label is a string label when `str` is set, numeric otherwise. */
+/**
+ * Mirrors pprof's reading: a label is a string label when `str` is set, numeric when `num` or its
+ * unit is. A label with its key only is what the encoder writes for an empty string value (Go's
+ * goroutine profile keeps `pprof.Labels("k", "")` so): it reads back as `str: ''`.
+ */
 function toLabel(l: { key?: Int64; str?: Int64; num?: Int64; numUnit?: Int64 }, str: (v: Int64) => string): Label {
   const label: Label = { key: str(l.key) };
-  if (num(l.str) !== 0) label.str = str(l.str);
+  if (num(l.str) !== 0 || (num(l.num) === 0 && num(l.numUnit) === 0)) label.str = str(l.str);
   else {
     label.num = num(l.num);
     const unit = str(l.numUnit);

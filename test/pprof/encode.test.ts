@@ -47,6 +47,14 @@ describe('encode', () => {
     expect(gunzipSync(gz)).toEqual(Buffer.from(encode(p)));
     expect(decode(gz)).toEqual(p);
   });
+
+  it('round-trips a label with an empty string value (written as its key only, as Go writes pprof.Labels("k", ""))', () => {
+    const b = new ProfileBuilder({ sampleTypes: [{ type: 'goroutine', unit: 'count' }], keepEmptyLabels: true, timeNanos: 1n });
+    b.addSample([{ functionName: 'park', fileName: '/srv/p.js', line: 1, column: 1 }], [1], [{ key: 'k', str: '' }, { key: 'n', num: 3, numUnit: 'requests' }]);
+    const p = b.build();
+    expect(p.samples[0].labels).toEqual([{ key: 'k', str: '' }, { key: 'n', num: 3, numUnit: 'requests' }]);
+    expect(decode(encode(p))).toEqual(p);
+  });
 });
 
 describe('decode', () => {
