@@ -9,6 +9,11 @@ import { join } from 'node:path';
 export interface NativeTimeProfiler {
   start(): void;
   stop(restart: boolean): NativeTimeProfile;
+  /**
+   * The lazy read: `read` gets a view of V8's profile while it is still alive, whose nodes become
+   * JS objects only as they are read; returns what `read` returns.
+   */
+  stopAndCollect<T>(restart: boolean, read: (profile: NativeTimeProfile) => T): T;
   dispose(): void;
   context: unknown;
   createContextHolder(value: object): unknown;

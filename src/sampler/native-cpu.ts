@@ -9,7 +9,7 @@ import { microsToNanos, monotonicToEpochOffsetMicros } from './clock';
 import { ContextBridge } from './context-bridge';
 import { internFrame, leafFirst } from './frames';
 import { asyncContextFrameActive, loadNativeAddon } from './native-addon';
-import type { NativeTimeNode, NativeTimeProfiler } from './native-addon';
+import type { NativeTimeNode, NativeTimeProfile, NativeTimeProfiler } from './native-addon';
 import type { CpuBackend } from './cpu-backend';
 import { RawCpuSamples } from './cpu-samples';
 import type { RawCpuWindow } from './types';
@@ -86,8 +86,8 @@ export class NativeCpuBackend implements CpuBackend {
    * get stuck, after which every profile is empty. A wall-clock sampler always has samples (idle
    * ones included), so two long empty windows in a row mean it is stuck: restart V8's profile.
    */
-  private _checkStuck(root: NativeTimeNode, durationMicros: number): void {
-    const empty = root.children.length === 0 && durationMicros > 100 * this.intervalMicros;
+  private _checkStuck(noSamples: boolean, durationMicros: number): void {
+    const empty = noSamples && durationMicros > 100 * this.intervalMicros;
     this._emptyWindows = empty ? this._emptyWindows + 1 : 0;
     if (this._emptyWindows < 2) return;
     this._emptyWindows = 0;
@@ -128,24 +128,23 @@ export class NativeCpuBackend implements CpuBackend {
 
   collect(restart: boolean): RawCpuWindow {
     // With restart the addon begins the next profile before it stops this one, so V8 keeps its
-    // code logging on and no sample falls between the windows.
-    const prof = this._profiler.stop(restart);
+    // code logging on and no sample falls between the windows. The lazy read walks V8's profile
+    // inside the addon's callback: only what the walk reads becomes JS objects, where `stop()`
+    // made every node's whole object first (a 2,500-node tree: 3.9-4.7 ms against 5.7-7.8 for
+    // `stop()` and the walk; bench/RESULTS.md, twenty-eighth pass).
+    const offset = monotonicToEpochOffsetMicros();
+    const read = this._profiler.stopAndCollect(restart, (prof) => readProfile(prof, offset));
     if (!restart) {
       process.removeListener('exit', this._onExit);
       if (!this.keep) this.dispose();
     }
-    if (restart) this._checkStuck(prof.topDownRoot, prof.endTime - prof.startTime);
-    const offset = monotonicToEpochOffsetMicros();
-    const samples = new RawCpuSamples();
-    let hasCpu = prof.hasCpuTime === true;
-    const fallbackTime = prof.endTime + offset;
-    const path: StackFrame[] = [];
-    for (const child of prof.topDownRoot.children) walk(child, path, samples, fallbackTime);
+    if (restart) this._checkStuck(read.empty, read.endTime - read.startTime);
+    const samples = read.samples;
     samples.sortByTime();
-    if (samples.length === 0) hasCpu = CONTEXTS_SUPPORTED;
+    const hasCpu = samples.length === 0 ? CONTEXTS_SUPPORTED : read.hasCpuTime;
     return {
-      startNanos: microsToNanos(prof.startTime + offset),
-      endNanos: microsToNanos(prof.endTime + offset),
+      startNanos: microsToNanos(read.startTime + offset),
+      endNanos: microsToNanos(read.endTime + offset),
       intervalNanos: this.intervalMicros * 1000,
       hasCpuTime: hasCpu,
       backend: 'native',
@@ -154,11 +153,33 @@ export class NativeCpuBackend implements CpuBackend {
   }
 }
 
+/** What one read of V8's profile leaves once the addon's view of it is gone. */
+interface ProfileRead {
+  samples: RawCpuSamples;
+  /** Monotonic microseconds. */
+  startTime: number;
+  endTime: number;
+  hasCpuTime: boolean;
+  /** No node under the root: no sample at all, idle ones included. */
+  empty: boolean;
+}
+
+/** @param offset monotonic to epoch microseconds: V8's times are monotonic, sample times epoch. */
+function readProfile(prof: NativeTimeProfile, offset: number): ProfileRead {
+  const samples = new RawCpuSamples();
+  const path: StackFrame[] = [];
+  const fallbackTime = prof.endTime + offset;
+  const children = prof.topDownRoot.children;
+  for (let i = 0; i < children.length; i++) walk(children[i], path, samples, fallbackTime);
+  return { samples, startTime: prof.startTime, endTime: prof.endTime, hasCpuTime: prof.hasCpuTime === true, empty: children.length === 0 };
+}
+
 /**
  * Depth-first walk of V8's top-down tree. `path` (root first) is one array for the whole walk,
  * pushed and popped: a node's stack is copied out only where it has samples (a copy per node made
  * walking a 2,660-node tree of 40-deep stacks take 2.4 ms of the collection's synchronous step,
- * against 1.0 ms; bench/RESULTS.md, twenty-eighth pass).
+ * against 1.0 ms; bench/RESULTS.md, twenty-eighth pass). The addon gives each sample its epoch
+ * time; a hit it could not pair with a context gets `fallbackTime`.
  */
 function walk(node: NativeTimeNode, path: StackFrame[], out: RawCpuSamples, fallbackTime: number): void {
   const name = node.name;
@@ -167,7 +188,8 @@ function walk(node: NativeTimeNode, path: StackFrame[], out: RawCpuSamples, fall
   path.push(internFrame(name, node.scriptName ?? '', node.lineNumber ?? 0, node.columnNumber ?? 0));
   const ctxs = node.contexts;
   const withContext = ctxs === undefined ? 0 : ctxs.length;
-  if (node.hitCount > 0 || withContext > 0) {
+  const hits = node.hitCount;
+  if (hits > 0 || withContext > 0) {
     const stack = Object.freeze(leafFirst(path));
     const idle = name === '(idle)' && node.scriptName === '';
     for (let i = 0; i < withContext; i++) {
@@ -176,7 +198,7 @@ function walk(node: NativeTimeNode, path: StackFrame[], out: RawCpuSamples, fall
     }
     // Hits the addon could not pair with a context (Windows; with contexts on, a hit without one
     // is not counted at all).
-    for (let i = withContext; i < node.hitCount; i++) out.push(stack, fallbackTime, -1, idle, undefined);
+    for (let i = withContext; i < hits; i++) out.push(stack, fallbackTime, -1, idle, undefined);
   }
   const children = node.children;
   for (let i = 0; i < children.length; i++) walk(children[i], path, out, fallbackTime);
