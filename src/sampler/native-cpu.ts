@@ -130,8 +130,8 @@ export class NativeCpuBackend implements CpuBackend {
     // With restart the addon begins the next profile before it stops this one, so V8 keeps its
     // code logging on and no sample falls between the windows. The lazy read walks V8's profile
     // inside the addon's callback: only what the walk reads becomes JS objects, where `stop()`
-    // made every node's whole object first (a 2,500-node tree: 3.9-4.7 ms against 5.7-7.8 for
-    // `stop()` and the walk; bench/RESULTS.md, twenty-eighth pass).
+    // made every node's whole object first (a 2,600-node tree: rotations of 3.6-4.8 ms against
+    // 4.7-6.0 for `stop()` and the walk, medians; bench/RESULTS.md, twenty-eighth pass).
     const offset = monotonicToEpochOffsetMicros();
     const read = this._profiler.stopAndCollect(restart, (prof) => readProfile(prof, offset));
     if (!restart) {
@@ -187,7 +187,7 @@ function walk(node: NativeTimeNode, path: StackFrame[], out: RawCpuSamples, fall
   // so their CPU is not silently lost; `(idle)` is flagged so the cpu view can drop it.
   path.push(internFrame(name, node.scriptName ?? '', node.lineNumber ?? 0, node.columnNumber ?? 0));
   const ctxs = node.contexts;
-  const withContext = ctxs === undefined ? 0 : ctxs.length;
+  const withContext = ctxs ? ctxs.length : 0;
   const hits = node.hitCount;
   if (hits > 0 || withContext > 0) {
     const stack = Object.freeze(leafFirst(path));
