@@ -49,6 +49,8 @@ proto.stop = function (...args) {
 // (what `stopAndCollect` replaced), so the two are compared in one process, read by read.
 const alternate = process.env.READ_MODES === 'alternate';
 let eager = false;
+/** Whether this read went through `stopAndCollect`'s lazy view (builds before it call `stop`). */
+let lazyRead = false;
 const stopAndCollect = proto.stopAndCollect;
 proto.stopAndCollect = function (restart, read) {
   if (eager) {
@@ -59,6 +61,7 @@ proto.stopAndCollect = function (restart, read) {
     countMs += count(profile.topDownRoot);
     return r;
   }
+  lazyRead = true;
   const t = performance.now();
   let counted = 0;
   const out = stopAndCollect.call(this, restart, (profile) => {
@@ -93,6 +96,7 @@ const rows = [];
 const timer = setInterval(() => {
   addonMs = 0;
   countMs = 0;
+  lazyRead = false;
   let t = performance.now();
   const raw = w.rotate();
   const rotateMs = performance.now() - t - countMs;
@@ -102,7 +106,7 @@ const timer = setInterval(() => {
   const heapMs = performance.now() - t;
   let depth = 0;
   for (let i = 0; i < raw.samples.length; i++) depth = Math.max(depth, raw.samples.stackAt(i).length);
-  rows.push({ mode: eager ? 'stop' : 'lazy', rotateMs, addonCallMs: stopMs, outsideMs: rotateMs - stopMs, heapMs, treeNodes, samples: raw.samples.length, heapRecords: snap.records.length, deepest: depth });
+  rows.push({ mode: lazyRead ? 'lazy' : 'stop', rotateMs, addonCallMs: stopMs, outsideMs: rotateMs - stopMs, heapMs, treeNodes, samples: raw.samples.length, heapRecords: snap.records.length, deepest: depth });
   if (alternate) eager = !eager;
   if (rows.length < reads) return;
   clearInterval(timer);
