@@ -6,6 +6,7 @@
 import { internFrame } from '../../src/sampler/frames';
 import { openCpuWindow, startHeapSampler, stopHeapSampler, takeHeapSnapshot } from '../../src/sampler';
 import type { StackFrame } from '../../src/pprof/model';
+import { BIG_BODY } from './helpers';
 
 describe('internFrame', () => {
   test('the same function at the same position is one frozen object', () => {
@@ -47,13 +48,12 @@ describe('internFrame', () => {
 
 // A tree of distinct functions: root -> a0 -> ... -> a19 -> leafA, and root -> b0 -> ... -> b9 -> leafB.
 // Each function's large (never run) body keeps V8 from inlining it, so every frame stays on the stacks.
-const NEVER_RUN = Array.from({ length: 60 }, (_, i) => `x += Math.sqrt(x + ${i});`).join('\n');
 let fresh = 0;
 function layer(name: string, next: (n: number) => number): (n: number) => number {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function('next', `/* ${fresh++} */ return function ${name}(n) {
     let x = 0;
-    if (n < 0) { ${NEVER_RUN} }
+    if (n < 0) { ${BIG_BODY} }
     return next(n) + x;
   };`)(next) as (n: number) => number;
 }

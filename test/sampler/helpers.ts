@@ -15,7 +15,7 @@ export function burn(ms: number): number {
 // A long body keeps V8 from inlining the burners into their callers (inlined frames can vanish
 // from V8's CPU profiles), so their names stay on the sampled stacks.
 let fresh = 0;
-const BIG_BODY = Array.from({ length: 80 }, (_, i) => `x += Math.sqrt(x + ${i});`).join('\n');
+export const BIG_BODY = Array.from({ length: 80 }, (_, i) => `x += Math.sqrt(x + ${i});`).join('\n');
 
 /** A function named `name` that burns CPU itself (it is the leaf) for about `ms` of wall time. */
 export function namedBurner(name: string): (ms: number) => number {
