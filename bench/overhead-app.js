@@ -19,7 +19,8 @@
  * other profile empty); OTELPROF_PARTS=cpu|heap|none runs the `otelprof` variant with
  * only that sampler (empty profiles for the rest); TRACE_GAPS=1 prints what lines up with the
  * longest loop gaps of the first collection window (bench/gap-trace.js); OPT_MARK=1 marks each
- * collection in V8's --trace-opt output (see compileMark).
+ * collection in V8's --trace-opt output (see compileMark); STEP_LOG=1 prints each collection's step
+ * times (rotation, heap read, encodes) to stderr, as they come.
  * Parameters (for bench/overhead-parts.js, which scales one cost up to measure it): a variant may
  * end in `@k=v:k=v...` with `hz` (CPU sampling rate, default 100), `heap` (heap sampling interval in
  * bytes, default 524288), `flush` (collection period in ms, 0 = no collection during the run;
@@ -212,7 +213,8 @@ function startOtelprof(withLabels, onlyParts) {
     t = performance.now();
     const snap = parts.includes('heap') ? takeHeapSnapshot() : { mode: 'heap', intervalBytes: 524288, timeNanos: 0n, hasInuse: true, records: [] };
     mark('heap>');
-    steps.push(Math.max(rotateMillis, performance.now() - t));
+    const heapMillis = performance.now() - t;
+    steps.push(Math.max(rotateMillis, heapMillis));
     t = performance.now();
     const cpu = await buildCpuProfile(raw, 'cpu');
     mark('cpubuilt');
@@ -242,6 +244,7 @@ function startOtelprof(withLabels, onlyParts) {
     mark('post2');
     // Only the synchronous steps are stalls (the builds are sliced: see above).
     collectStalls.push(Math.max(steps[0], steps[3]));
+    if (process.env.STEP_LOG) process.stderr.write(`STEP ${JSON.stringify({ rotate: +rotateMillis.toFixed(2), heap: +heapMillis.toFixed(2), encCpu: +encodeCpuMillis.toFixed(2), enc: +steps[3].toFixed(2) })}\n`);
     steps.forEach((v, i) => { stepMax[i] = Math.max(stepMax[i], v); });
     periods++;
   };

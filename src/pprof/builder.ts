@@ -3,6 +3,7 @@ import { displayName } from './frame-names';
 import type { Label, Location, Profile, PprofFunction, Sample, StackFrame, ValueType } from './model';
 import { nowNanos } from './clock';
 import { syntheticAddresses } from './synthetic-addresses';
+import { emptyObjectArray } from './object-array';
 
 /** Options of {@link ProfileBuilder}; everything but `sampleTypes` is optional. */
 export interface ProfileBuilderOptions {
@@ -46,15 +47,15 @@ interface StackEntry {
 export class ProfileBuilder {
   private readonly _opts: ProfileBuilderOptions;
   private readonly _timeNanos: bigint;
-  private readonly _functions: PprofFunction[] = [];
+  private readonly _functions = emptyObjectArray<PprofFunction>();
   private readonly _functionIds = new Map<string, number>();
-  private readonly _locations: Location[] = [];
+  private readonly _locations = emptyObjectArray<Location>();
   private readonly _locationIds = new Map<string, number>();
   private readonly _frameIds = new Map<StackFrame, number>();
   private readonly _stackByArray = new WeakMap<readonly StackFrame[], StackEntry>();
   private readonly _stackByHash = new Map<number, StackEntry[]>();
   private _stackCount = 0;
-  private readonly _samples: Sample[] = [];
+  private readonly _samples = emptyObjectArray<Sample>();
   private readonly _sampleIndex = new Map<number | string, number>();
 
   /** Throws `InvalidArgumentError` if `sampleTypes` is empty. */

@@ -8,6 +8,7 @@
  * are stored once.
  */
 import type { StackFrame } from '../pprof/model';
+import { emptyObjectArray } from '../pprof/object-array';
 import type { RawCpuSample } from './types';
 
 type Stack = readonly StackFrame[];
@@ -138,7 +139,7 @@ export class RawCpuSamples implements Iterable<RawCpuSample> {
 
 /** Values numbered in the order they first come: each is stored once, samples hold its number. */
 class Interned<T> {
-  readonly values: T[] = [];
+  readonly values: T[] = emptyObjectArray<T>();
   private readonly _ids = new Map<T, number>();
 
   /** @param first values numbered from 0 before any other. */

@@ -14,6 +14,7 @@ import { internFrame, leafFirst } from './frames';
 import { postSync } from './inspector-session';
 import { loadNativeAddon } from './native-addon';
 import type { NativeAllocationNode, NativeAddon } from './native-addon';
+import { emptyObjectArray } from '../pprof/object-array';
 import type { HeapMode, RawHeapRecord, RawHeapSnapshot, SamplerBackendName } from './types';
 export { buildHeapProfile } from './heap-profile';
 
@@ -220,9 +221,9 @@ function tryLoadNativeAddon(): NativeAddon | undefined {
  * values, in-use unknown and 0).
  */
 function nativeRecords(root: NativeAllocationNode, kind: 'live' | 'alloc'): RawHeapRecord[] {
-  const out: RawHeapRecord[] = [];
+  const out = emptyObjectArray<RawHeapRecord>();
   // One root-first path for the whole walk; a stack is copied out only where there are allocations.
-  const path: StackFrame[] = [];
+  const path = emptyObjectArray<StackFrame>();
   const visit = (n: NativeAllocationNode): void => {
     path.push(internFrame(n.name, n.scriptName ?? '', n.lineNumber ?? 0, n.columnNumber ?? 0));
     if (n.allocations.length > 0) {
@@ -253,7 +254,7 @@ interface InspectorHeapProfile {
 
 function inspectorRecords(p: InspectorHeapProfile, interval: number, live: boolean): RawHeapRecord[] {
   const stacks = new Map<number, readonly StackFrame[]>();
-  const path: StackFrame[] = [];
+  const path = emptyObjectArray<StackFrame>();
   const visit = (n: InspectorHeapNode): void => {
     const cf = n.callFrame;
     path.push(internFrame(cf.functionName, cf.url, cf.lineNumber + 1, cf.columnNumber + 1));
@@ -270,7 +271,7 @@ function inspectorRecords(p: InspectorHeapProfile, interval: number, live: boole
     a.bytes += s.size;
     acc.set(s.nodeId, a);
   }
-  const out: RawHeapRecord[] = [];
+  const out = emptyObjectArray<RawHeapRecord>();
   for (const [id, a] of acc) {
     const stack = stacks.get(id);
     if (stack === undefined) continue;

@@ -9,6 +9,7 @@ import { microsToNanos, monotonicToEpochOffsetMicros } from './clock';
 import { ContextBridge } from './context-bridge';
 import { internFrame, leafFirst } from './frames';
 import { asyncContextFrameActive, loadNativeAddon } from './native-addon';
+import { emptyObjectArray } from '../pprof/object-array';
 import type { NativeTimeNode, NativeTimeProfile, NativeTimeProfiler } from './native-addon';
 import type { CpuBackend } from './cpu-backend';
 import { RawCpuSamples } from './cpu-samples';
@@ -167,7 +168,7 @@ interface ProfileRead {
 /** @param offset monotonic to epoch microseconds: V8's times are monotonic, sample times epoch. */
 function readProfile(prof: NativeTimeProfile, offset: number): ProfileRead {
   const samples = new RawCpuSamples();
-  const path: StackFrame[] = [];
+  const path = emptyObjectArray<StackFrame>();
   const fallbackTime = prof.endTime + offset;
   const children = prof.topDownRoot.children;
   for (let i = 0; i < children.length; i++) walk(children[i], path, samples, fallbackTime);
@@ -183,15 +184,19 @@ function readProfile(prof: NativeTimeProfile, offset: number): ProfileRead {
  */
 function walk(node: NativeTimeNode, path: StackFrame[], out: RawCpuSamples, fallbackTime: number): void {
   const name = node.name;
+  const script = node.scriptName ?? '';
   // `(program)` is VM work V8 cannot attribute (and `(root)` is the tree root): keep them as frames
   // so their CPU is not silently lost; `(idle)` is flagged so the cpu view can drop it.
-  path.push(internFrame(name, node.scriptName ?? '', node.lineNumber ?? 0, node.columnNumber ?? 0));
+  path.push(internFrame(name, script, node.lineNumber ?? 0, node.columnNumber ?? 0));
   const ctxs = node.contexts;
   const withContext = ctxs ? ctxs.length : 0;
   const hits = node.hitCount;
   if (hits > 0 || withContext > 0) {
     const stack = Object.freeze(leafFirst(path));
-    const idle = name === '(idle)' && node.scriptName === '';
+    // Script first: every hit node runs this compare, and `(program)` and `(garbage collector)`
+    // the name's, so both have V8's type feedback before the walk is optimized (a window without
+    // an idle node left the second without it, and the next collection's walk was thrown away).
+    const idle = script === '' && name === '(idle)';
     for (let i = 0; i < withContext; i++) {
       const c = (ctxs as NonNullable<NativeTimeNode['contexts']>)[i];
       out.push(stack, Number(c.timestamp), c.cpuTime ?? -1, idle, c.context);
