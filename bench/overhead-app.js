@@ -20,7 +20,7 @@
  * only that sampler (empty profiles for the rest); TRACE_GAPS=1 prints what lines up with the
  * longest loop gaps of the first collection window (bench/gap-trace.js); OPT_MARK=1 marks each
  * collection in V8's --trace-opt output (see compileMark); STEP_LOG=1 prints each collection's step
- * times (rotation, heap read, encodes) to stderr, as they come.
+ * times (rotation, heap read, encodes) and V8's garbage collections to stderr, as they come.
  * Parameters (for bench/overhead-parts.js, which scales one cost up to measure it): a variant may
  * end in `@k=v:k=v...` with `hz` (CPU sampling rate, default 100), `heap` (heap sampling interval in
  * bytes, default 524288), `flush` (collection period in ms, 0 = no collection during the run;
@@ -42,6 +42,13 @@ const { unitOfWork } = require('./workload');
 const { rssSplitMB } = require('./proc-mem');
 
 const [workload, variantArg, sinkPortArg, arg] = process.argv.slice(2);
+// STEP_LOG: V8's collections too (start and length), to line them up with the steps.
+if (process.env.STEP_LOG) {
+  const { PerformanceObserver } = require('node:perf_hooks');
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) process.stderr.write(`GC ${JSON.stringify({ at: +e.startTime.toFixed(2), ms: +e.duration.toFixed(2), kind: e.detail?.kind })}\n`);
+  }).observe({ entryTypes: ['gc'] });
+}
 const [variant, paramText = ''] = variantArg.split('@');
 const params = Object.fromEntries(paramText.split(':').filter(Boolean).map((kv) => {
   const [k, v] = kv.split('=');
@@ -205,6 +212,7 @@ function startOtelprof(withLabels, onlyParts) {
     // are wall time over many turns, not stalls.
     const steps = [];
     let t = performance.now();
+    const rotatedAt = t;
     const raw = w.rotate();
     const rotateMillis = performance.now() - t;
     mark('rotated');
@@ -244,7 +252,7 @@ function startOtelprof(withLabels, onlyParts) {
     mark('post2');
     // Only the synchronous steps are stalls (the builds are sliced: see above).
     collectStalls.push(Math.max(steps[0], steps[3]));
-    if (process.env.STEP_LOG) process.stderr.write(`STEP ${JSON.stringify({ rotate: +rotateMillis.toFixed(2), heap: +heapMillis.toFixed(2), encCpu: +encodeCpuMillis.toFixed(2), enc: +steps[3].toFixed(2) })}\n`);
+    if (process.env.STEP_LOG) process.stderr.write(`STEP ${JSON.stringify({ at: +rotatedAt.toFixed(2), rotate: +rotateMillis.toFixed(2), heap: +heapMillis.toFixed(2), encCpu: +encodeCpuMillis.toFixed(2), enc: +steps[3].toFixed(2) })}\n`);
     steps.forEach((v, i) => { stepMax[i] = Math.max(stepMax[i], v); });
     periods++;
   };
