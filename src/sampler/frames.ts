@@ -30,8 +30,7 @@ export function internFrame(functionName: string, url: string, line: number, col
     byPosition = new Map();
     byName.set(functionName, byPosition);
   }
-  // One number while it is exact (lines below 2^21, columns below 2^32), else a string.
-  const position = line < 0x200000 && column < 0x100000000 ? line * 0x100000000 + column : `${line}:${column}`;
+  const position = positionKey(line, column);
   let f = byPosition.get(position);
   if (f === undefined) {
     // A bound on the table: code that generates functions endlessly (eval) must not grow it forever.
@@ -46,6 +45,43 @@ export function internFrame(functionName: string, url: string, line: number, col
     frameCount++;
   }
   return f;
+}
+
+/**
+ * V8 script id -> position -> frame. A script id names one script for the isolate's life (ids are
+ * never reused), and a position in it one function, so a frame known by id and position needs no
+ * names: reading the native addon's `name` and `scriptName` makes V8 internalize both strings for
+ * every node of every tree read.
+ */
+const byScript = new Map<number, Map<number | string, StackFrame>>();
+let byScriptCount = 0;
+
+/** The frame interned for this script id and position, if any (ids are positive; 0 is no script). */
+export function knownScriptFrame(scriptId: number, line: number, column: number): StackFrame | undefined {
+  return byScript.get(scriptId)?.get(positionKey(line, column));
+}
+
+/** {@link internFrame}, remembered under the script id for {@link knownScriptFrame}. */
+export function internScriptFrame(scriptId: number, functionName: string, url: string, line: number, column: number): StackFrame {
+  const f = internFrame(functionName, url, line, column);
+  // Bounded like the frame table: a process that loads scripts endlessly (vm, eval) starts over.
+  if (byScriptCount >= MAX_FRAMES) {
+    byScript.clear();
+    byScriptCount = 0;
+  }
+  let byPosition = byScript.get(scriptId);
+  if (byPosition === undefined) {
+    byPosition = new Map();
+    byScript.set(scriptId, byPosition);
+  }
+  byPosition.set(positionKey(line, column), f);
+  byScriptCount++;
+  return f;
+}
+
+/** One number while it is exact (lines below 2^21, columns below 2^32), else a string. */
+function positionKey(line: number, column: number): number | string {
+  return line < 0x200000 && column < 0x100000000 ? line * 0x100000000 + column : `${line}:${column}`;
 }
 
 /** Builds a leaf-first stack from a root-first path of frames. */

@@ -7,7 +7,7 @@ import { isMainThread } from 'node:worker_threads';
 import type { StackFrame } from '../pprof/model';
 import { microsToNanos, monotonicToEpochOffsetMicros } from './clock';
 import { ContextBridge } from './context-bridge';
-import { internFrame, leafFirst } from './frames';
+import { internFrame, internScriptFrame, knownScriptFrame, leafFirst } from './frames';
 import { asyncContextFrameActive, loadNativeAddon } from './native-addon';
 import { emptyObjectArray } from '../pprof/object-array';
 import type { NativeTimeNode, NativeTimeProfile, NativeTimeProfiler } from './native-addon';
@@ -183,20 +183,21 @@ function readProfile(prof: NativeTimeProfile, offset: number): ProfileRead {
  * time; a hit it could not pair with a context gets `fallbackTime`.
  */
 function walk(node: NativeTimeNode, path: StackFrame[], out: RawCpuSamples, fallbackTime: number): void {
-  const name = node.name;
-  const script = node.scriptName ?? '';
   // `(program)` is VM work V8 cannot attribute (and `(root)` is the tree root): keep them as frames
   // so their CPU is not silently lost; `(idle)` is flagged so the cpu view can drop it.
-  path.push(internFrame(name, script, node.lineNumber ?? 0, node.columnNumber ?? 0));
-  const ctxs = node.contexts;
-  const withContext = ctxs ? ctxs.length : 0;
+  const frame = nodeFrame(node);
+  path.push(frame);
+  // With contexts on, the addon counts a node's hits by its contexts, so a node without hits has
+  // none; its `contexts` would be a new empty array, and most nodes of a deep tree have no hits.
   const hits = node.hitCount;
-  if (hits > 0 || withContext > 0) {
+  if (hits > 0) {
+    const ctxs = node.contexts;
+    const withContext = ctxs ? ctxs.length : 0;
     const stack = Object.freeze(leafFirst(path));
-    // Script first: every hit node runs this compare, and `(program)` and `(garbage collector)`
+    // File first: every hit node runs this compare, and `(program)` and `(garbage collector)`
     // the name's, so both have V8's type feedback before the walk is optimized (a window without
     // an idle node left the second without it, and the next collection's walk was thrown away).
-    const idle = script === '' && name === '(idle)';
+    const idle = frame.fileName === '' && frame.functionName === '(idle)';
     for (let i = 0; i < withContext; i++) {
       const c = (ctxs as NonNullable<NativeTimeNode['contexts']>)[i];
       out.push(stack, Number(c.timestamp), c.cpuTime ?? -1, idle, c.context);
@@ -208,4 +209,19 @@ function walk(node: NativeTimeNode, path: StackFrame[], out: RawCpuSamples, fall
   const children = node.children;
   for (let i = 0; i < children.length; i++) walk(children[i], path, out, fallbackTime);
   path.pop();
+}
+
+/**
+ * The node's frame. A function seen before is found by its script id and position, without
+ * reading its names (each read makes V8 internalize the string anew); pseudo-frames such as
+ * `(program)` and `(idle)` have no script (id 0) and are read by name.
+ */
+function nodeFrame(node: NativeTimeNode): StackFrame {
+  const line = node.lineNumber ?? 0;
+  const column = node.columnNumber ?? 0;
+  const scriptId = node.scriptId ?? 0;
+  if (scriptId > 0) {
+    return knownScriptFrame(scriptId, line, column) ?? internScriptFrame(scriptId, node.name, node.scriptName ?? '', line, column);
+  }
+  return internFrame(node.name, node.scriptName ?? '', line, column);
 }

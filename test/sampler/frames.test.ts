@@ -3,7 +3,7 @@
  * `file://` names as paths, and stacks read from V8's trees leaf first with exactly the frames of
  * their own branch (the tree walks share one path array between branches).
  */
-import { internFrame } from '../../src/sampler/frames';
+import { internFrame, internScriptFrame, knownScriptFrame } from '../../src/sampler/frames';
 import { openCpuWindow, startHeapSampler, stopHeapSampler, takeHeapSnapshot } from '../../src/sampler';
 import type { StackFrame } from '../../src/pprof/model';
 import { BIG_BODY } from './helpers';
@@ -43,6 +43,34 @@ describe('internFrame', () => {
     const again = internFrame('generated0', '', 1, 1);
     expect(again).not.toBe(first);
     expect(again).toEqual(first);
+  });
+});
+
+describe('frames by script id', () => {
+  test('a frame interned under a script id is the shared frame, found again by id and position only', () => {
+    const f = internScriptFrame(9001, 'handler', 'file:///srv/by-id.js', 3, 7);
+    expect(f).toBe(internFrame('handler', 'file:///srv/by-id.js', 3, 7));
+    expect(f.fileName).toBe('/srv/by-id.js');
+    expect(knownScriptFrame(9001, 3, 7)).toBe(f);
+    expect([knownScriptFrame(9002, 3, 7), knownScriptFrame(9001, 3, 8), knownScriptFrame(9001, 4, 7)]).toEqual([undefined, undefined, undefined]);
+    // The same file loaded again (a new script id) shares the frame.
+    expect(internScriptFrame(9003, 'handler', 'file:///srv/by-id.js', 3, 7)).toBe(f);
+    expect(knownScriptFrame(9003, 3, 7)).toBe(f);
+  });
+
+  test('positions past what one number holds exactly stay distinct', () => {
+    const a = internScriptFrame(9010, 'm', '/srv/min.js', 1, 2 ** 40);
+    const b = internScriptFrame(9010, 'n', '/srv/min.js', 2, 2 ** 40 - 2 ** 32);
+    expect([knownScriptFrame(9010, 1, 2 ** 40), knownScriptFrame(9010, 2, 2 ** 40 - 2 ** 32)]).toEqual([a, b]);
+    expect(a).not.toBe(b);
+  });
+
+  test('the table is bounded: past 50,000 entries it starts over', () => {
+    internScriptFrame(1, 'kept', '/srv/bound.js', 1, 1);
+    expect(knownScriptFrame(1, 1, 1)).toBeDefined();
+    for (let i = 2; i <= 50_001; i++) internScriptFrame(i, 'f', '/srv/bound.js', 1, 1);
+    expect(knownScriptFrame(1, 1, 1)).toBeUndefined();
+    expect(knownScriptFrame(50_001, 1, 1)).toBeDefined();
   });
 });
 
