@@ -154,6 +154,14 @@ export class NativeCpuBackend implements CpuBackend {
   }
 }
 
+/** Nodes of V8's trees this module's walk has read, for the sampler's early reads (see there). */
+let nodesWalked = 0;
+
+/** How many nodes of V8's trees the native walk has read in this thread so far. */
+export function nativeNodesWalked(): number {
+  return nodesWalked;
+}
+
 /** What one read of V8's profile leaves once the addon's view of it is gone. */
 interface ProfileRead {
   samples: RawCpuSamples;
@@ -171,7 +179,9 @@ function readProfile(prof: NativeTimeProfile, offset: number): ProfileRead {
   const path = emptyObjectArray<StackFrame>();
   const fallbackTime = prof.endTime + offset;
   const children = prof.topDownRoot.children;
-  for (let i = 0; i < children.length; i++) walk(children[i], path, samples, fallbackTime);
+  let nodes = 0;
+  for (let i = 0; i < children.length; i++) nodes += walk(children[i], path, samples, fallbackTime);
+  nodesWalked += nodes;
   return { samples, startTime: prof.startTime, endTime: prof.endTime, hasCpuTime: prof.hasCpuTime === true, empty: children.length === 0 };
 }
 
@@ -182,7 +192,7 @@ function readProfile(prof: NativeTimeProfile, offset: number): ProfileRead {
  * against 1.0 ms; bench/RESULTS.md, twenty-eighth pass). The addon gives each sample its epoch
  * time; a hit it could not pair with a context gets `fallbackTime`.
  */
-function walk(node: NativeTimeNode, path: StackFrame[], out: RawCpuSamples, fallbackTime: number): void {
+function walk(node: NativeTimeNode, path: StackFrame[], out: RawCpuSamples, fallbackTime: number): number {
   // `(program)` is VM work V8 cannot attribute (and `(root)` is the tree root): keep them as frames
   // so their CPU is not silently lost; `(idle)` is flagged so the cpu view can drop it.
   const frame = nodeFrame(node);
@@ -207,8 +217,10 @@ function walk(node: NativeTimeNode, path: StackFrame[], out: RawCpuSamples, fall
     for (let i = withContext; i < hits; i++) out.push(stack, fallbackTime, -1, idle, undefined);
   }
   const children = node.children;
-  for (let i = 0; i < children.length; i++) walk(children[i], path, out, fallbackTime);
+  let nodes = 1;
+  for (let i = 0; i < children.length; i++) nodes += walk(children[i], path, out, fallbackTime);
   path.pop();
+  return nodes;
 }
 
 /**

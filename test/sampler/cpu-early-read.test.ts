@@ -1,11 +1,13 @@
 /**
- * The sampler reads V8's profile once on its own shortly after sampling starts: the first read of
- * a profile costs more than later ones, and this takes it out of the first collection a consumer
- * makes. The read hands its samples to the open windows like any other, so no window loses or
- * repeats a sample.
+ * The sampler reads V8's profile on its own shortly after sampling starts: the first read of a
+ * profile costs more than later ones, and this takes it out of the first collection a consumer
+ * makes. With the native backend the reads go on at the same delay while its walk of V8's trees is
+ * cold (until it has read a number of nodes, or a number of reads were made). A read hands its
+ * samples to the open windows like any other, so no window loses or repeats a sample.
  */
 import { cpuSamplerState, onCpuSamples, openCpuWindow } from '../../src/sampler';
-import { setCpuEarlyReadMillis } from '../../src/sampler/cpu-sampler';
+import { setCpuEarlyReadMillis, setCpuEarlyReadWarmUp } from '../../src/sampler/cpu-sampler';
+import { nativeNodesWalked } from '../../src/sampler/native-cpu';
 import type { RawCpuWindow } from '../../src/sampler';
 import { InvalidArgumentError } from '../../src/errors';
 import { burnInSlices } from './helpers';
@@ -13,18 +15,31 @@ import { burnInSlices } from './helpers';
 const EARLY_MILLIS = 150;
 
 let previous = 0;
+let previousWarmUp = { warmNodes: 0, maxReads: 1 };
 beforeEach(() => {
   previous = setCpuEarlyReadMillis(EARLY_MILLIS);
+  previousWarmUp = setCpuEarlyReadWarmUp(0, 20);
 });
 afterEach(() => {
   setCpuEarlyReadMillis(previous);
+  setCpuEarlyReadWarmUp(previousWarmUp.warmNodes, previousWarmUp.maxReads);
 });
 
 /** Burns CPU in 10 ms slices, letting timers run between them, until `done()` or `ms` passed. */
 const busyUntil = (done: () => boolean, ms: number): Promise<number> => burnInSlices(ms, 10, done);
 
+/** The timestamps of a window's samples, checked to be in order and each once. */
+function timesInOrder(raw: RawCpuWindow): number[] {
+  const ts = [...raw.samples].map((s) => s.timestampMicros);
+  expect(new Set(ts).size).toBe(ts.length);
+  for (let i = 1; i < ts.length; i++) expect(ts[i]).toBeGreaterThanOrEqual(ts[i - 1]);
+  return ts;
+}
+
 describe.each(['native', 'inspector'] as const)('%s backend', (backend) => {
   test('one read comes on its own after the delay; the window keeps every sample once', async () => {
+    // The native walk counts as warm from its first read: one early read, as the inspector's.
+    if (backend === 'inspector') setCpuEarlyReadWarmUp(Infinity, 20);
     const reads: Array<{ raw: RawCpuWindow; atMillis: number }> = [];
     const opened = Date.now();
     const unsubscribe = onCpuSamples((raw) => reads.push({ raw, atMillis: Date.now() - opened }));
@@ -40,12 +55,57 @@ describe.each(['native', 'inspector'] as const)('%s backend', (backend) => {
       // Only one early read per start; then the close.
       expect(reads.length).toBe(2);
       const early = [...reads[0].raw.samples].map((s) => s.timestampMicros);
-      const ts = [...raw.samples].map((s) => s.timestampMicros);
       // The window got the early read's samples and the later ones, each once, in order.
+      const ts = timesInOrder(raw);
       expect(ts.slice(0, early.length)).toEqual(early);
       expect(ts.length).toBeGreaterThan(early.length);
-      expect(new Set(ts).size).toBe(ts.length);
-      for (let i = 1; i < ts.length; i++) expect(ts[i]).toBeGreaterThanOrEqual(ts[i - 1]);
+    } finally {
+      unsubscribe();
+    }
+  });
+});
+
+describe('native backend, walk still cold', () => {
+  test('early reads go on at the delay up to the cap; the window keeps every sample once', async () => {
+    setCpuEarlyReadWarmUp(Infinity, 3);
+    const reads: Array<{ raw: RawCpuWindow; atMillis: number }> = [];
+    const opened = Date.now();
+    const unsubscribe = onCpuSamples((raw) => reads.push({ raw, atMillis: Date.now() - opened }));
+    try {
+      const w = openCpuWindow({ hz: 100, backend: 'native' });
+      await busyUntil(() => reads.length >= 3, 10_000);
+      expect(reads.length).toBe(3);
+      for (let i = 0; i < 3; i++) expect(reads[i].atMillis).toBeGreaterThanOrEqual((i + 1) * EARLY_MILLIS - 1);
+      // The cap reached: no more reads on their own.
+      await busyUntil(() => false, 3 * EARLY_MILLIS);
+      expect(reads.length).toBe(3);
+      const early = reads.flatMap((r) => [...r.raw.samples].map((s) => s.timestampMicros));
+      const raw = w.close();
+      const ts = timesInOrder(raw);
+      expect(ts.slice(0, early.length)).toEqual(early);
+      expect(ts.length).toBeGreaterThan(early.length);
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  test('early reads stop once the walk has read its number of nodes', async () => {
+    const before = nativeNodesWalked();
+    // Warm after the first read's nodes, whatever their number: one read although the cap is 20.
+    setCpuEarlyReadWarmUp(before + 1, 20);
+    const reads: RawCpuWindow[] = [];
+    const unsubscribe = onCpuSamples((raw) => reads.push(raw));
+    try {
+      const w = openCpuWindow({ hz: 100, backend: 'native' });
+      await busyUntil(() => reads.length > 0, 5000);
+      const afterFirst = nativeNodesWalked();
+      // The walk counted at least one node per frame of the deepest stack it read.
+      const deepest = Math.max(0, ...[...reads[0].samples].map((s) => s.stack.length));
+      expect(deepest).toBeGreaterThan(0);
+      expect(afterFirst - before).toBeGreaterThanOrEqual(deepest);
+      await busyUntil(() => false, 3 * EARLY_MILLIS);
+      expect(reads.length).toBe(1);
+      w.close();
     } finally {
       unsubscribe();
     }
@@ -71,7 +131,9 @@ test('a window closed before the delay leaves no read behind; 0 turns the early 
   }
 });
 
-test('a bad delay is refused with the value and the rule', () => {
+test('a bad delay or warm-up is refused with the value and the rule', () => {
   expect(() => setCpuEarlyReadMillis(-1)).toThrow(InvalidArgumentError);
   expect(() => setCpuEarlyReadMillis(1.5)).toThrow('early read delay must be an integer of at least 0 ms (actual: 1.5)');
+  expect(() => setCpuEarlyReadWarmUp(-1, 3)).toThrow('early read warm nodes must be an integer of at least 0 or Infinity (actual: -1)');
+  expect(() => setCpuEarlyReadWarmUp(10, 0)).toThrow('early reads must be an integer of at least 1 (actual: 0)');
 });
