@@ -2,8 +2,9 @@
 /**
  * Two or more builds' collection steps, side by side: runs bench/overhead-app.js's `otelprof`
  * variant (the `cpu` workload) once per build per round, the builds alternating, and records each
- * collection's synchronous steps (STEP_LOG) and the app's own summary. Made to compare builds on
- * the step the app's loop waits for; bench/overhead.js measures CPU, RSS and the peer.
+ * collection's synchronous steps (STEP_LOG) and the app's own summary (with its peak RSS and young
+ * generation). Made to compare builds on the step the app's loop waits for; bench/overhead.js
+ * measures CPU and RSS against a baseline, and the peer.
  *
  *   STACK_DEPTH=40 DISTS=<a dist/ inside node_modules/otelprof>,<another> node bench/collection-steps.js [rounds=3] [units=1200000]
  * Prints one JSON line per app run. Not part of the library.
@@ -51,6 +52,7 @@ function runApp(dist, port) {
         collections: steps.length,
         rotateMs: steps.map((s) => s.rotate), heapMs: steps.map((s) => s.heap), encodeMs: steps.map((s) => Math.max(s.encCpu, s.enc)),
         maxCollectStallAfterFirstMillis: app.maxCollectStallAfterFirstMillis, cpuMicrosPerUnit: app.cpuMicrosPerUnit,
+        maxRssMB: app.maxRssMB, maxNewSpaceMB: app.maxNewSpaceMB,
       }));
     }
   }

@@ -87,14 +87,17 @@ const DEFAULT_EARLY_READ_MILLIS = 100;
 
 /**
  * With the native backend the early reads go on, one every DEFAULT_EARLY_READ_MILLIS, until the
- * walk of V8's trees has read this many nodes or EARLY_READS_MAX reads were made. With 40-deep
- * stacks a first collection walks some 2,600 nodes; V8 optimized the walk after it had read about
- * 3,600 on Node 20 (Maglev on Node 24 and 26: after about 1,700-2,000), so one early read left the
- * first collection's walk running cold. Spread over small reads the first collection runs warm code
- * (bench/RESULTS.md, thirtieth pass). Shallow stacks make small trees: their reads stop at the cap.
+ * walk of V8's trees has read this many nodes, or DEFAULT_EARLY_READS_MAX reads were made, or a read
+ * found a small tree (under DEFAULT_EARLY_READ_MIN_NODES). With 40-deep stacks a first collection
+ * walks some 2,400-2,600 nodes, and Node 20's V8 optimized the walk only after it had read about
+ * 3,000-3,600 (bench/walk-tiering.js; Node 24 and 26 gave it to Maglev within the first read): one
+ * early read left the first collection's walk running cold. Spread over small reads (0.6-1 ms each)
+ * the first collection runs warm code (bench/RESULTS.md, thirtieth pass). A tree of a few nodes per
+ * 100 ms (the benches' 3-4-frame units: 10-19) makes a first collection whose walk is short anyway.
  */
 const DEFAULT_EARLY_READ_WARM_NODES = 5000;
 const DEFAULT_EARLY_READS_MAX = 20;
+const DEFAULT_EARLY_READ_MIN_NODES = 100;
 
 class CpuSampler {
   backend: CpuBackend | undefined;
@@ -105,6 +108,7 @@ class CpuSampler {
   /** See DEFAULT_EARLY_READ_WARM_NODES. */
   earlyReadWarmNodes = DEFAULT_EARLY_READ_WARM_NODES;
   earlyReadsMax = DEFAULT_EARLY_READS_MAX;
+  earlyReadMinNodes = DEFAULT_EARLY_READ_MIN_NODES;
   private _earlyReads = 0;
   /** Drains that failed (counted, never thrown: they run in a timer of the host app). */
   drainFailures = 0;
@@ -276,9 +280,12 @@ class CpuSampler {
 
   /** One early read; the next one follows while the native walk is cold (DEFAULT_EARLY_READ_WARM_NODES). */
   private _earlyRead(): void {
+    const before = nativeNodesWalked();
     this._drain();
     this._earlyReads++;
-    const more = this.backend?.name === 'native' && this._earlyReads < this.earlyReadsMax && nativeNodesWalked() < this.earlyReadWarmNodes;
+    const walked = nativeNodesWalked();
+    const more = this.backend?.name === 'native' && this._earlyReads < this.earlyReadsMax && walked < this.earlyReadWarmNodes
+      && walked - before >= this.earlyReadMinNodes;
     if (more) this._earlyReadTimer?.refresh();
     else this._earlyReadTimer = undefined;
   }
@@ -423,18 +430,32 @@ export function setCpuEarlyReadMillis(millis: number): number {
   return prev;
 }
 
+/** How long the native backend's early reads go on; see DEFAULT_EARLY_READ_WARM_NODES. */
+export interface EarlyReadWarmUp {
+  /** Until the walk has read this many nodes (Infinity: never warm). */
+  warmNodes: number;
+  /** At most this many reads. */
+  maxReads: number;
+  /** Until a read finds fewer nodes than this. */
+  minReadNodes: number;
+}
+
 /**
- * Sets how long the native backend's early reads go on (see DEFAULT_EARLY_READ_WARM_NODES): until
- * the walk has read `warmNodes` nodes or `maxReads` reads were made, for sampling started after this
- * call; returns the previous values. For tests and benches.
+ * Sets how long the native backend's early reads go on, for sampling started after this call;
+ * returns the previous values. For tests and benches.
  */
-export function setCpuEarlyReadWarmUp(warmNodes: number, maxReads: number): { warmNodes: number; maxReads: number } {
-  if (!(Number.isInteger(warmNodes) || warmNodes === Infinity) || warmNodes < 0) throw new InvalidArgumentError(`early read warm nodes must be an integer of at least 0 or Infinity (actual: ${String(warmNodes)})`);
-  if (!Number.isInteger(maxReads) || maxReads < 1) throw new InvalidArgumentError(`early reads must be an integer of at least 1 (actual: ${String(maxReads)})`);
+export function setCpuEarlyReadWarmUp(w: EarlyReadWarmUp): EarlyReadWarmUp {
+  const count = (name: string, v: number, min: number): void => {
+    if (!(Number.isInteger(v) || v === Infinity) || v < min) throw new InvalidArgumentError(`early read ${name} must be an integer of at least ${min} or Infinity (actual: ${String(v)})`);
+  };
+  count('warmNodes', w.warmNodes, 0);
+  count('maxReads', w.maxReads, 1);
+  count('minReadNodes', w.minReadNodes, 0);
   const s = sampler();
-  const prev = { warmNodes: s.earlyReadWarmNodes, maxReads: s.earlyReadsMax };
-  s.earlyReadWarmNodes = warmNodes;
-  s.earlyReadsMax = maxReads;
+  const prev = { warmNodes: s.earlyReadWarmNodes, maxReads: s.earlyReadsMax, minReadNodes: s.earlyReadMinNodes };
+  s.earlyReadWarmNodes = w.warmNodes;
+  s.earlyReadsMax = w.maxReads;
+  s.earlyReadMinNodes = w.minReadNodes;
   return prev;
 }
 

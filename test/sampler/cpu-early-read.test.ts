@@ -7,6 +7,7 @@
  */
 import { cpuSamplerState, onCpuSamples, openCpuWindow } from '../../src/sampler';
 import { setCpuEarlyReadMillis, setCpuEarlyReadWarmUp } from '../../src/sampler/cpu-sampler';
+import type { EarlyReadWarmUp } from '../../src/sampler/cpu-sampler';
 import { nativeNodesWalked } from '../../src/sampler/native-cpu';
 import type { RawCpuWindow } from '../../src/sampler';
 import { InvalidArgumentError } from '../../src/errors';
@@ -15,14 +16,14 @@ import { burnInSlices } from './helpers';
 const EARLY_MILLIS = 150;
 
 let previous = 0;
-let previousWarmUp = { warmNodes: 0, maxReads: 1 };
+let previousWarmUp: EarlyReadWarmUp | undefined;
 beforeEach(() => {
   previous = setCpuEarlyReadMillis(EARLY_MILLIS);
-  previousWarmUp = setCpuEarlyReadWarmUp(0, 20);
+  previousWarmUp = setCpuEarlyReadWarmUp({ warmNodes: 0, maxReads: 20, minReadNodes: 0 });
 });
 afterEach(() => {
   setCpuEarlyReadMillis(previous);
-  setCpuEarlyReadWarmUp(previousWarmUp.warmNodes, previousWarmUp.maxReads);
+  if (previousWarmUp) setCpuEarlyReadWarmUp(previousWarmUp);
 });
 
 /** Burns CPU in 10 ms slices, letting timers run between them, until `done()` or `ms` passed. */
@@ -39,7 +40,7 @@ function timesInOrder(raw: RawCpuWindow): number[] {
 describe.each(['native', 'inspector'] as const)('%s backend', (backend) => {
   test('one read comes on its own after the delay; the window keeps every sample once', async () => {
     // The native walk counts as warm from its first read: one early read, as the inspector's.
-    if (backend === 'inspector') setCpuEarlyReadWarmUp(Infinity, 20);
+    if (backend === 'inspector') setCpuEarlyReadWarmUp({ warmNodes: Infinity, maxReads: 20, minReadNodes: 0 });
     const reads: Array<{ raw: RawCpuWindow; atMillis: number }> = [];
     const opened = Date.now();
     const unsubscribe = onCpuSamples((raw) => reads.push({ raw, atMillis: Date.now() - opened }));
@@ -67,7 +68,7 @@ describe.each(['native', 'inspector'] as const)('%s backend', (backend) => {
 
 describe('native backend, walk still cold', () => {
   test('early reads go on at the delay up to the cap; the window keeps every sample once', async () => {
-    setCpuEarlyReadWarmUp(Infinity, 3);
+    setCpuEarlyReadWarmUp({ warmNodes: Infinity, maxReads: 3, minReadNodes: 0 });
     const reads: Array<{ raw: RawCpuWindow; atMillis: number }> = [];
     const opened = Date.now();
     const unsubscribe = onCpuSamples((raw) => reads.push({ raw, atMillis: Date.now() - opened }));
@@ -89,10 +90,26 @@ describe('native backend, walk still cold', () => {
     }
   });
 
+  test('early reads stop at a read of a small tree', async () => {
+    // No read has this many nodes: the first read is the only one, though the walk is not warm.
+    setCpuEarlyReadWarmUp({ warmNodes: Infinity, maxReads: 20, minReadNodes: Infinity });
+    const reads: RawCpuWindow[] = [];
+    const unsubscribe = onCpuSamples((raw) => reads.push(raw));
+    try {
+      const w = openCpuWindow({ hz: 100, backend: 'native' });
+      await busyUntil(() => reads.length > 0, 5000);
+      await busyUntil(() => false, 3 * EARLY_MILLIS);
+      expect(reads.length).toBe(1);
+      w.close();
+    } finally {
+      unsubscribe();
+    }
+  });
+
   test('early reads stop once the walk has read its number of nodes', async () => {
     const before = nativeNodesWalked();
     // Warm after the first read's nodes, whatever their number: one read although the cap is 20.
-    setCpuEarlyReadWarmUp(before + 1, 20);
+    setCpuEarlyReadWarmUp({ warmNodes: before + 1, maxReads: 20, minReadNodes: 0 });
     const reads: RawCpuWindow[] = [];
     const unsubscribe = onCpuSamples((raw) => reads.push(raw));
     try {
@@ -134,6 +151,7 @@ test('a window closed before the delay leaves no read behind; 0 turns the early 
 test('a bad delay or warm-up is refused with the value and the rule', () => {
   expect(() => setCpuEarlyReadMillis(-1)).toThrow(InvalidArgumentError);
   expect(() => setCpuEarlyReadMillis(1.5)).toThrow('early read delay must be an integer of at least 0 ms (actual: 1.5)');
-  expect(() => setCpuEarlyReadWarmUp(-1, 3)).toThrow('early read warm nodes must be an integer of at least 0 or Infinity (actual: -1)');
-  expect(() => setCpuEarlyReadWarmUp(10, 0)).toThrow('early reads must be an integer of at least 1 (actual: 0)');
+  expect(() => setCpuEarlyReadWarmUp({ warmNodes: -1, maxReads: 3, minReadNodes: 0 })).toThrow('early read warmNodes must be an integer of at least 0 or Infinity (actual: -1)');
+  expect(() => setCpuEarlyReadWarmUp({ warmNodes: 10, maxReads: 0, minReadNodes: 0 })).toThrow('early read maxReads must be an integer of at least 1 or Infinity (actual: 0)');
+  expect(() => setCpuEarlyReadWarmUp({ warmNodes: 10, maxReads: 3, minReadNodes: 0.5 })).toThrow('early read minReadNodes must be an integer of at least 0 or Infinity (actual: 0.5)');
 });
