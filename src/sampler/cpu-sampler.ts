@@ -74,7 +74,8 @@ const CLOCK_STEP_MICROS = 1000;
 const DEFAULT_DRAIN_MILLIS = 60_000;
 
 /**
- * When the sampler reads V8's profile once on its own after sampling starts. The first read of a
+ * When the sampler first reads V8's profile on its own after sampling starts (and how often after
+ * that while the walk is cold: DEFAULT_EARLY_READ_WARM_NODES). The first read of a
  * profile blocks the loop longer than later ones, mostly its JS walk running cold; read early, it is
  * as short as they are, and so is the read after it, the first collection's (bench/first-read.js,
  * eighteenth pass: the read at 10 s took 2.1-3.7 ms on Node 20 and 1.6-2.4 on Node 24 without the
