@@ -111,19 +111,31 @@ function tree(): (ms: number, branch: 'a' | 'b') => number {
 const wantA = ['leafA', ...Array.from({ length: A_DEPTH }, (_, i) => `a${A_DEPTH - 1 - i}`), 'treeRoot'];
 const wantB = ['leafB', ...Array.from({ length: B_DEPTH }, (_, i) => `b${B_DEPTH - 1 - i}`), 'treeRoot'];
 
-/** Checks every stack whose leaf is leafA or leafB; returns how many of each were seen. */
-function checkStacks(stacks: Iterable<readonly StackFrame[]>): { a: number; b: number } {
+const TREE_FRAME = /^(a|b)\d+$|^leaf[AB]$|^treeRoot$/;
+
+/**
+ * Checks every stack whose leaf is leafA or leafB; returns how many of each were seen. Leaf first,
+ * the branch's own frames only, then whatever called the root (the test runner). With
+ * `missedCallers` a few samples may lack one caller frame: V8 itself records those (a sample landing
+ * as a call enters leafA names leafA in its caller's frame; one CI run, inspector backend: a19
+ * missing once), and a walk that shares its path wrongly adds frames or misses them everywhere.
+ */
+function checkStacks(stacks: Iterable<readonly StackFrame[]>, missedCallers = false): { a: number; b: number } {
   const seen = { a: 0, b: 0 };
+  let missed = 0;
   for (const stack of stacks) {
     const names = stack.map((f) => f.functionName);
     const want = names[0] === 'leafA' ? wantA : names[0] === 'leafB' ? wantB : undefined;
     if (want === undefined) continue;
     expect(Object.isFrozen(stack)).toBe(true);
-    // Leaf first, the branch's own frames only, then whatever called the root (the test runner).
-    expect(names.slice(0, want.length)).toEqual(want);
-    expect(names.slice(want.length).filter((n) => /^(a|b)\d+$|^leaf[AB]$|^treeRoot$/.test(n))).toEqual([]);
+    const branch = names.filter((n) => TREE_FRAME.test(n));
+    // The tree's frames come first, together.
+    expect(names.slice(0, branch.length)).toEqual(branch);
+    if (branch.length === want.length - 1 && missedCallers && want.filter((n) => branch.includes(n)).join() === branch.join()) missed++;
+    else expect(branch).toEqual(want);
     seen[names[0] === 'leafA' ? 'a' : 'b']++;
   }
+  expect(missed).toBeLessThanOrEqual(Math.max(1, Math.floor((seen.a + seen.b) / 100)));
   return seen;
 }
 
@@ -142,7 +154,7 @@ describe.each(['native', 'inspector'] as const)('%s backend', (backend) => {
     } finally {
       const raw = w.close();
       const stacks = Array.from({ length: raw.samples.length }, (_, i) => raw.samples.stackAt(i));
-      const seen = checkStacks(stacks);
+      const seen = checkStacks(stacks, true);
       expect(seen.a).toBeGreaterThan(10);
       expect(seen.b).toBeGreaterThan(10);
     }
