@@ -107,9 +107,9 @@ class CpuSampler {
   /** See DEFAULT_EARLY_READ_MILLIS; 0 turns the early read off. */
   earlyReadMillis = DEFAULT_EARLY_READ_MILLIS;
   /** See DEFAULT_EARLY_READ_WARM_NODES. */
-  earlyReadWarmNodes = DEFAULT_EARLY_READ_WARM_NODES;
-  earlyReadsMax = DEFAULT_EARLY_READS_MAX;
-  earlyReadMinNodes = DEFAULT_EARLY_READ_MIN_NODES;
+  earlyReadWarmUp: EarlyReadWarmUp = {
+    warmNodes: DEFAULT_EARLY_READ_WARM_NODES, maxReads: DEFAULT_EARLY_READS_MAX, minReadNodes: DEFAULT_EARLY_READ_MIN_NODES,
+  };
   private _earlyReads = 0;
   /** Drains that failed (counted, never thrown: they run in a timer of the host app). */
   drainFailures = 0;
@@ -285,8 +285,8 @@ class CpuSampler {
     this._drain();
     this._earlyReads++;
     const walked = nativeNodesWalked();
-    const more = this.backend?.name === 'native' && this._earlyReads < this.earlyReadsMax && walked < this.earlyReadWarmNodes
-      && walked - before >= this.earlyReadMinNodes;
+    const w = this.earlyReadWarmUp;
+    const more = this.backend?.name === 'native' && this._earlyReads < w.maxReads && walked < w.warmNodes && walked - before >= w.minReadNodes;
     if (more) this._earlyReadTimer?.refresh();
     else this._earlyReadTimer = undefined;
   }
@@ -453,10 +453,8 @@ export function setCpuEarlyReadWarmUp(w: EarlyReadWarmUp): EarlyReadWarmUp {
   count('maxReads', w.maxReads, 1);
   count('minReadNodes', w.minReadNodes, 0);
   const s = sampler();
-  const prev = { warmNodes: s.earlyReadWarmNodes, maxReads: s.earlyReadsMax, minReadNodes: s.earlyReadMinNodes };
-  s.earlyReadWarmNodes = w.warmNodes;
-  s.earlyReadsMax = w.maxReads;
-  s.earlyReadMinNodes = w.minReadNodes;
+  const prev = s.earlyReadWarmUp;
+  s.earlyReadWarmUp = { warmNodes: w.warmNodes, maxReads: w.maxReads, minReadNodes: w.minReadNodes };
   return prev;
 }
 
