@@ -20,7 +20,9 @@
  * only that sampler (empty profiles for the rest); TRACE_GAPS=1 prints what lines up with the
  * longest loop gaps of the first collection window (bench/gap-trace.js); OPT_MARK=1 marks each
  * collection in V8's --trace-opt output (see compileMark); STEP_LOG=1 prints each collection's step
- * times (rotation, heap read, encodes) and V8's garbage collections to stderr, as they come.
+ * times (rotation, heap read, encodes, with the tree nodes the rotation walked), the sampler's own
+ * reads between collections (READ: early reads, drains; `otelprof` variants) and V8's garbage
+ * collections to stderr, as they come.
  * Parameters (for bench/overhead-parts.js, which scales one cost up to measure it): a variant may
  * end in `@k=v:k=v...` with `hz` (CPU sampling rate, default 100), `heap` (heap sampling interval in
  * bytes, default 524288), `flush` (collection period in ms, 0 = no collection during the run;
@@ -29,7 +31,9 @@
  * `node:http` client warm-up, gone in the tenth), `early` (`early=0`: without the sampler's own early
  * read of V8's profile, eighteenth pass; `early=N`: that read N ms after sampling starts) and `upload`
  * (`upload=0`: everything but the POST, so the sink receives nothing) and `bundle` (`bundle=1`: the
- * same modules loaded from one bundled file, OTELPROF_BUNDLE; bench/bundled-copy.js), e.g.
+ * same modules loaded from one bundled file, OTELPROF_BUNDLE; bench/bundled-copy.js) and `drain`
+ * (`drain=N`: the sampler also reads V8's profile on its own N ms after each read; thirty-first
+ * pass), e.g.
  * `otelprof-cpu@hz=2000:flush=0` (`:`, as the variant lists are comma-separated).
  */
 'use strict';
@@ -52,7 +56,7 @@ if (process.env.STEP_LOG) {
 const [variant, paramText = ''] = variantArg.split('@');
 const params = Object.fromEntries(paramText.split(':').filter(Boolean).map((kv) => {
   const [k, v] = kv.split('=');
-  if (!['hz', 'heap', 'flush', 'warm', 'early', 'upload', 'bundle'].includes(k) || !Number.isInteger(Number(v))) throw new Error(`bad variant parameter ${kv} in ${variantArg}`);
+  if (!['hz', 'heap', 'flush', 'warm', 'early', 'upload', 'bundle', 'drain'].includes(k) || !Number.isInteger(Number(v))) throw new Error(`bad variant parameter ${kv} in ${variantArg}`);
   return [k, Number(v)];
 }));
 // OTELPROF_DIST: the node_modules copy bench/overhead.js makes (bench/installed-copy.js).
@@ -72,6 +76,32 @@ const sinkPort = Number(sinkPortArg);
 // early=0: sampling starts without the sampler's early read (it then pays that cost in the first
 // collection); early=N: that read N ms after sampling starts.
 if (params.early !== undefined && (variant.startsWith('otelprof') || variant === 'full')) dist('sampler/cpu-sampler').setCpuEarlyReadMillis(params.early);
+if (params.drain !== undefined && (variant.startsWith('otelprof') || variant === 'full')) dist('sampler/cpu-sampler').setCpuDrainMillis(params.drain);
+/** Each read of V8's profile the sampler made outside a collection (its own timers), ms. */
+const backgroundReads = [];
+let inCollection = false;
+// Not in `full`: its scheduler's rotations are not marked here, so they would count as the sampler's.
+if (variant.startsWith('otelprof')) {
+  // Timed around the backend's read itself: the sampler's own reads are stalls of the host's loop too.
+  for (const [mod, cls] of [['sampler/native-cpu', 'NativeCpuBackend'], ['sampler/inspector-cpu', 'InspectorCpuBackend']]) {
+    const proto = dist(mod)[cls]?.prototype;
+    if (proto === undefined) continue;
+    const read = proto.collect;
+    const walked = dist('sampler/native-cpu').nativeNodesWalked;
+    proto.collect = function timedRead(...a) {
+      if (inCollection) return read.apply(this, a);
+      const t = performance.now();
+      const before = walked?.() ?? 0;
+      try {
+        return read.apply(this, a);
+      } finally {
+        const ms = performance.now() - t;
+        backgroundReads.push(ms);
+        if (process.env.STEP_LOG) process.stderr.write(`READ ${JSON.stringify({ at: +t.toFixed(2), ms: +ms.toFixed(2), nodes: (walked?.() ?? 0) - before })}\n`);
+      }
+    };
+  }
+}
 const FLUSH_MILLIS = params.flush ?? Number(process.env.FLUSH_MILLIS ?? 10000);
 /** How long after a collection starts the loop delay is watched (collection + upload fit in it). */
 const WINDOW_TAIL_MILLIS = 1000;
@@ -213,7 +243,14 @@ function startOtelprof(withLabels, onlyParts) {
     const steps = [];
     let t = performance.now();
     const rotatedAt = t;
-    const raw = w.rotate();
+    const nodesBefore = dist('sampler/native-cpu').nativeNodesWalked?.() ?? 0;
+    inCollection = true;
+    let raw;
+    try {
+      raw = w.rotate();
+    } finally {
+      inCollection = false;
+    }
     const rotateMillis = performance.now() - t;
     mark('rotated');
     await yieldToEventLoop();
@@ -252,7 +289,7 @@ function startOtelprof(withLabels, onlyParts) {
     mark('post2');
     // Only the synchronous steps are stalls (the builds are sliced: see above).
     collectStalls.push(Math.max(steps[0], steps[3]));
-    if (process.env.STEP_LOG) process.stderr.write(`STEP ${JSON.stringify({ at: +rotatedAt.toFixed(2), rotate: +rotateMillis.toFixed(2), heap: +heapMillis.toFixed(2), encCpu: +encodeCpuMillis.toFixed(2), enc: +steps[3].toFixed(2) })}\n`);
+    if (process.env.STEP_LOG) process.stderr.write(`STEP ${JSON.stringify({ at: +rotatedAt.toFixed(2), rotate: +rotateMillis.toFixed(2), heap: +heapMillis.toFixed(2), encCpu: +encodeCpuMillis.toFixed(2), enc: +steps[3].toFixed(2), nodes: (dist('sampler/native-cpu').nativeNodesWalked?.() ?? 0) - nodesBefore })}\n`);
     steps.forEach((v, i) => { stepMax[i] = Math.max(stepMax[i], v); });
     periods++;
   };
@@ -261,7 +298,9 @@ function startOtelprof(withLabels, onlyParts) {
   timer?.unref();
   return async () => {
     clearInterval(timer);
+    inCollection = true;
     w.close();
+    inCollection = false;
     await transport.close();
   };
 }
@@ -418,6 +457,8 @@ async function main() {
     maxCollectStallMillis: collectStalls.length ? Math.max(...collectStalls) : NaN,
     // The first collection also loads source maps and warms up the encoder.
     maxCollectStallAfterFirstMillis: after(collectStalls),
+    backgroundReads: backgroundReads.length,
+    maxBackgroundReadMillis: backgroundReads.length ? Math.max(...backgroundReads) : NaN,
     maxWindowDelayMillis: windowMaxDelays.length ? Math.max(...windowMaxDelays) : NaN,
     maxWindowDelayAfterFirstMillis: after(windowMaxDelays),
     windows: windowMaxDelays.length,

@@ -51,6 +51,8 @@ interface Pending {
    * outlive the handed-out window until a mark-compact (bench/RESULTS.md, twenty-sixth pass).
    */
   samples: RawCpuSamples | undefined;
+  /** `samples` are a read's own, also given to the listeners: copied before anything is appended. */
+  shared: boolean;
   hasCpuTime: boolean;
 }
 
@@ -159,7 +161,7 @@ class CpuSampler {
       this.collect(true);
     }
     const w = new WindowImpl(this, this.hz, this.backend.name);
-    this.windows.set(w, { startNanos: nowEpochNanos(), startMono: process.hrtime.bigint(), samples: undefined, hasCpuTime: true });
+    this.windows.set(w, { startNanos: nowEpochNanos(), startMono: process.hrtime.bigint(), samples: undefined, shared: false, hasCpuTime: true });
     return w;
   }
 
@@ -179,8 +181,23 @@ class CpuSampler {
     if (raw.samples.length > 0) this._lastSampleMicros = raw.samples.timeAt(raw.samples.length - 1);
     if (!restart) this._lastSampleMicros = -Infinity;
     const taken = raw.samples;
+    // The first window with nothing pending yet holds the read's own columns, shared with the
+    // listeners (made by this read, so as young as a copy would be; a copy per sample was 0.1-0.3 ms
+    // of a thousand-sample rotation, bench/RESULTS.md, thirty-first pass). A later read before the
+    // window is taken copies them first: what a listener was given does not change.
+    let shared = false;
     for (const pending of this.windows.values()) {
-      if (taken.length > 0) (pending.samples ??= new RawCpuSamples(taken.length)).appendFrom(taken);
+      if (taken.length > 0) {
+        if (pending.samples === undefined && !shared) {
+          pending.samples = taken;
+          pending.shared = true;
+          shared = true;
+        } else {
+          if (pending.samples === undefined || pending.shared) pending.samples = ownCopy(pending.samples, taken.length);
+          pending.shared = false;
+          pending.samples.appendFrom(taken);
+        }
+      }
       pending.hasCpuTime = pending.hasCpuTime && raw.hasCpuTime;
     }
     for (const l of this.listeners) {
@@ -298,10 +315,11 @@ class CpuSampler {
     const samples = pending.samples ?? new RawCpuSamples();
     // The record is old by now: left pointing at the samples, it would keep them through scavenges.
     pending.samples = undefined;
+    pending.shared = false;
     const endMono = process.hrtime.bigint();
     const end = nowEpochNanos();
     if (close) this.windows.delete(w);
-    else this.windows.set(w, { startNanos: end, startMono: endMono, samples: undefined, hasCpuTime: true });
+    else this.windows.set(w, { startNanos: end, startMono: endMono, samples: undefined, shared: false, hasCpuTime: true });
     return {
       startNanos: windowStart(pending, end, endMono),
       endNanos: end,
@@ -325,6 +343,13 @@ class WindowImpl implements CpuWindow {
     this.closed = true;
     return this._owner.take(this, true);
   }
+}
+
+/** A new column set holding `samples` (if any), with room for `more` after them. */
+function ownCopy(samples: RawCpuSamples | undefined, more: number): RawCpuSamples {
+  const out = new RawCpuSamples((samples?.length ?? 0) + more);
+  if (samples !== undefined) out.appendFrom(samples);
+  return out;
 }
 
 function nowEpochNanos(): bigint {
@@ -385,7 +410,8 @@ export function openCpuWindow(opts: CpuWindowOptions = {}): CpuWindow {
 /**
  * Subscribes to every window the sampler collects (timestamped samples of all consumers' windows,
  * each sample delivered once), e.g. to derive event-loop blocking. Returns an unsubscribe function.
- * Listeners run synchronously inside collection: keep them short.
+ * Listeners run synchronously inside collection: keep them short. The samples they are given do
+ * not change afterwards, and must not be changed by them (a window may hold the same object).
  */
 export function onCpuSamples(listener: CpuWindowListener): () => void {
   const s = sampler();

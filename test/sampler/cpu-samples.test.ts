@@ -114,3 +114,54 @@ test('sortByTime of 5,000 samples in stack order gives the time order', () => {
   // Each sample's other fields moved with its time.
   for (const x of out) expect(x.stack).toBe(times.indexOf(x.timestampMicros) % 2 === 0 ? stackA : stackB);
 });
+
+/** The order a stable sort by time gives, as [time, cpu] pairs (cpu numbers the pushed samples). */
+function stableTimeOrder(times: number[]): Array<[number, number]> {
+  return times.map((t, i): [number, number] => [t, i]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
+function sortedPairs(times: number[]): Array<[number, number]> {
+  const s = new RawCpuSamples();
+  times.forEach((t, i) => s.push(i % 3 === 0 ? stackA : stackB, t, i, i % 4 === 0, i % 2 === 0 ? ctx1 : undefined));
+  s.sortByTime();
+  const out = [...s];
+  // Every field moved with its sample (cpu numbers the samples as pushed).
+  for (const x of out) {
+    expect(x.stack).toBe(x.cpuNanos % 3 === 0 ? stackA : stackB);
+    expect(x.idle).toBe(x.cpuNanos % 4 === 0);
+    expect(x.context).toBe(x.cpuNanos % 2 === 0 ? ctx1 : undefined);
+  }
+  return out.map((x) => [x.timestampMicros, x.cpuNanos]);
+}
+
+// A deterministic shuffle source, so a failure reproduces.
+function lcg(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x / 2 ** 31;
+  };
+}
+
+test('sortByTime of whole epoch microseconds with repeated times keeps ties in push order', () => {
+  const rnd = lcg(7);
+  // A 10 s window's epoch times, many of them shared (the addon's samples come node by node).
+  const times = Array.from({ length: 3000 }, () => 1_733_000_000_000_000 + Math.floor(rnd() * 1000) * 10_000);
+  expect(sortedPairs(times)).toEqual(stableTimeOrder(times));
+});
+
+test('sortByTime of fractional times and of a span too long for one key still orders by time, ties in push order', () => {
+  const rnd = lcg(11);
+  const fractional = Array.from({ length: 500 }, () => 1_733_000_000_000_000 + Math.floor(rnd() * 50) * 0.5);
+  expect(sortedPairs(fractional)).toEqual(stableTimeOrder(fractional));
+  // Two times 2^33 µs (about 95 minutes) apart: past what a time-and-index key holds exactly.
+  const far = Array.from({ length: 500 }, (_, i) => (i % 2 === 0 ? 2 ** 33 : 0) + Math.floor(rnd() * 20));
+  expect(sortedPairs(far)).toEqual(stableTimeOrder(far));
+  const withNaN = [30, Number.NaN, 10, 20, 10];
+  const s = new RawCpuSamples();
+  withNaN.forEach((t, i) => s.push(stackA, t, i, false, undefined));
+  s.sortByTime();
+  // The finite times in order; where NaN lands is the comparator's (it compares as equal).
+  expect([...s].map((x) => x.timestampMicros).filter((t) => !Number.isNaN(t))).toEqual([10, 10, 20, 30]);
+  expect(s.length).toBe(5);
+});
