@@ -4,7 +4,8 @@
  * a CPU window's rotation (of it, the addon's call, and the rest) and the heap sampler's read. Made for deep stacks
  * (STACK_DEPTH=40, optionally STACK_ESM=1: see bench/workload.js), where V8's trees have thousands
  * of nodes; the app's loop waits for each of these steps. READ_LOOP=await runs the units as
- * bench/overhead-app.js does. READ_MODES=alternate: see below.
+ * bench/overhead-app.js does. READ_MODES=alternate: see below. READ_WARM_UP=0: without the
+ * collections' warm-up that startProfiling() runs.
  *
  *   node scripts/build.js --allow-type-errors
  *   STACK_DEPTH=40 node bench/read-step.js [reads=6] [periodMillis=3000]
@@ -74,7 +75,10 @@ proto.stopAndCollect = function (restart, read) {
   return out;
 };
 
-const { openCpuWindow, startHeapSampler, takeHeapSnapshot } = dist('sampler');
+const { openCpuWindow, startHeapSampler, takeHeapSnapshot, warmUpCollections } = dist('sampler');
+// As startProfiling() and bench/overhead-app.js do (READ_WARM_UP=0: without; before the
+// thirty-first pass this bench ran without it).
+if (process.env.READ_WARM_UP !== '0') warmUpCollections?.();
 const w = openCpuWindow({ hz: 100 });
 startHeapSampler({ intervalBytes: 524288 });
 
