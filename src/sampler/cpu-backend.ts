@@ -15,6 +15,11 @@ export interface CpuBackend {
    * running when this returns; without it the backend is released.
    */
   collect(restart: boolean): RawCpuWindow;
+  /**
+   * Stops sampling without reading, after a last read failed, and releases the backend as a
+   * last `collect` would. Never throws.
+   */
+  abandon(): void;
   /** How often a stuck V8 profiler was restarted (native backend only). */
   readonly stuckRestarts?: number;
 }

@@ -179,7 +179,6 @@ class CpuSampler {
     this._followClockStep();
     const raw = dropRepeated(read, this._lastSampleMicros);
     if (raw.samples.length > 0) this._lastSampleMicros = raw.samples.timeAt(raw.samples.length - 1);
-    if (!restart) this._lastSampleMicros = -Infinity;
     const taken = raw.samples;
     // The first window with nothing pending yet holds the read's own columns, shared with the
     // listeners (made by this read, so as young as a copy would be; a copy per sample was 0.1-0.3 ms
@@ -208,20 +207,39 @@ class CpuSampler {
       }
     }
     if (!restart) {
-      this._releasedStuckRestarts += backend.stuckRestarts ?? 0;
-      this.backend = undefined;
-      if (backend !== this._kept) bridge?.uninstall();
-      // The kept backend's bridge goes on tracking (it was suspended while another one ran).
-      if (this._kept !== undefined && hasSampleContextSources()) this._kept.bridge?.install();
-      else this._kept?.bridge?.uninstall();
-      clearTimeout(this._drainTimer);
-      this._drainTimer = undefined;
-      clearTimeout(this._earlyReadTimer);
-      this._earlyReadTimer = undefined;
+      this._release(backend);
     } else {
       // Read now: the next drain is due a full period from here.
       this._drainTimer?.refresh();
     }
+  }
+
+  /** Forgets a backend that stopped sampling (its last read made, or abandoned). */
+  private _release(backend: CpuBackend): void {
+    this._lastSampleMicros = -Infinity;
+    this._releasedStuckRestarts += backend.stuckRestarts ?? 0;
+    this.backend = undefined;
+    if (backend !== this._kept) backend.bridge?.uninstall();
+    // The kept backend's bridge goes on tracking (it was suspended while another one ran).
+    if (this._kept !== undefined && hasSampleContextSources()) this._kept.bridge?.install();
+    else this._kept?.bridge?.uninstall();
+    clearTimeout(this._drainTimer);
+    this._drainTimer = undefined;
+    clearTimeout(this._earlyReadTimer);
+    this._earlyReadTimer = undefined;
+  }
+
+  /**
+   * A window whose closing read failed is closed all the same: left in the sampler it would take
+   * every later read's samples with no one to hand them to, and as the last window it would keep
+   * V8's profiler running for good. The last one stops the backend without reading it.
+   */
+  private _dropFailedClose(w: WindowImpl, last: boolean): void {
+    this.windows.delete(w);
+    const backend = this.backend;
+    if (!last || backend === undefined) return;
+    backend.abandon();
+    this._release(backend);
   }
 
   /**
@@ -310,7 +328,12 @@ class CpuSampler {
 
   take(w: WindowImpl, close: boolean): RawCpuWindow {
     const last = close && this.windows.size === 1;
-    this.collect(!last);
+    try {
+      this.collect(!last);
+    } catch (err) {
+      if (close) this._dropFailedClose(w, last);
+      throw err;
+    }
     const pending = this.windows.get(w) as Pending;
     const samples = pending.samples ?? new RawCpuSamples();
     // The record is old by now: left pointing at the samples, it would keep them through scavenges.

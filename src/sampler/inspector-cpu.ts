@@ -79,6 +79,16 @@ export class InspectorCpuBackend implements CpuBackend {
     return this._convert(profile ?? emptyProfile());
   }
 
+  abandon(): void {
+    inspectorSession().removeListener('Profiler.consoleProfileFinished', this._onFinished);
+    try {
+      inspectorModule().console.profileEnd(this._title);
+      postSync('Profiler.disable');
+    } catch {
+      // The session may be what failed; nothing more to stop.
+    }
+  }
+
   private readonly _onFinished = (msg: { params: { title?: string; profile: CpuProfile } }): void => {
     // Other titled profiles (a user's own console.profile) are not ours.
     if (msg.params.title === this._ending) this._finished = msg.params.profile;

@@ -116,6 +116,24 @@ export class NativeCpuBackend implements CpuBackend {
     if (this.bridge?.mode === 'global') this._profiler.context = undefined;
   }
 
+  abandon(): void {
+    try {
+      // Stops V8's profile without reading it (the callback walks nothing). It may be stopped
+      // already: the failed read may have got that far.
+      this._profiler.stopAndCollect(false, () => undefined);
+    } catch {
+      // Not running any more.
+    }
+    process.removeListener('exit', this._onExit);
+    if (!this.keep) {
+      try {
+        this.dispose();
+      } catch {
+        // Nothing more to free.
+      }
+    }
+  }
+
   /** Frees the addon's profiler (idempotent); the backend cannot start again. */
   dispose(): void {
     if (this._disposed) return;
