@@ -3,8 +3,8 @@
  * Two or more builds' collection steps, side by side: runs bench/overhead-app.js's `otelprof`
  * variant (the `cpu` workload) once per build per round, the builds alternating, and records each
  * collection's synchronous steps (STEP_LOG), the sampler's own reads between collections and the
- * app's own summary (with its peak RSS and young generation). Made to compare builds on the step the app's loop waits for; bench/overhead.js
- * measures CPU and RSS against a baseline, and the peer.
+ * app's own summary (with its peak RSS and young generation). Made to compare builds on the step
+ * the app's loop waits for; bench/overhead.js measures CPU and RSS against a baseline, and the peer.
  *
  *   STACK_DEPTH=40 DISTS=<a dist/ inside node_modules/otelprof>,<another> node bench/collection-steps.js [rounds=3] [units=1200000]
  * Prints one JSON line per app run. Not part of the library.

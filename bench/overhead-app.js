@@ -80,6 +80,17 @@ if (params.drain !== undefined && (variant.startsWith('otelprof') || variant ===
 /** Each read of V8's profile the sampler made outside a collection (its own timers), ms. */
 const backgroundReads = [];
 let inCollection = false;
+/** Runs `fn` as a collection's own read (not counted among the sampler's). */
+function asCollection(fn) {
+  inCollection = true;
+  try {
+    return fn();
+  } finally {
+    inCollection = false;
+  }
+}
+/** Nodes of V8's trees the native walk has read so far (0 for builds without the counter). */
+const nodesWalked = variant.startsWith('otelprof') ? (dist('sampler/native-cpu').nativeNodesWalked ?? (() => 0)) : () => 0;
 // Not in `full`: its scheduler's rotations are not marked here, so they would count as the sampler's.
 if (variant.startsWith('otelprof')) {
   // Timed around the backend's read itself: the sampler's own reads are stalls of the host's loop too.
@@ -87,17 +98,16 @@ if (variant.startsWith('otelprof')) {
     const proto = dist(mod)[cls]?.prototype;
     if (proto === undefined) continue;
     const read = proto.collect;
-    const walked = dist('sampler/native-cpu').nativeNodesWalked;
     proto.collect = function timedRead(...a) {
       if (inCollection) return read.apply(this, a);
       const t = performance.now();
-      const before = walked?.() ?? 0;
+      const before = nodesWalked();
       try {
         return read.apply(this, a);
       } finally {
         const ms = performance.now() - t;
         backgroundReads.push(ms);
-        if (process.env.STEP_LOG) process.stderr.write(`READ ${JSON.stringify({ at: +t.toFixed(2), ms: +ms.toFixed(2), nodes: (walked?.() ?? 0) - before })}\n`);
+        if (process.env.STEP_LOG) process.stderr.write(`READ ${JSON.stringify({ at: +t.toFixed(2), ms: +ms.toFixed(2), nodes: nodesWalked() - before })}\n`);
       }
     };
   }
@@ -243,14 +253,8 @@ function startOtelprof(withLabels, onlyParts) {
     const steps = [];
     let t = performance.now();
     const rotatedAt = t;
-    const nodesBefore = dist('sampler/native-cpu').nativeNodesWalked?.() ?? 0;
-    inCollection = true;
-    let raw;
-    try {
-      raw = w.rotate();
-    } finally {
-      inCollection = false;
-    }
+    const nodesBefore = nodesWalked();
+    const raw = asCollection(() => w.rotate());
     const rotateMillis = performance.now() - t;
     mark('rotated');
     await yieldToEventLoop();
@@ -289,7 +293,7 @@ function startOtelprof(withLabels, onlyParts) {
     mark('post2');
     // Only the synchronous steps are stalls (the builds are sliced: see above).
     collectStalls.push(Math.max(steps[0], steps[3]));
-    if (process.env.STEP_LOG) process.stderr.write(`STEP ${JSON.stringify({ at: +rotatedAt.toFixed(2), rotate: +rotateMillis.toFixed(2), heap: +heapMillis.toFixed(2), encCpu: +encodeCpuMillis.toFixed(2), enc: +steps[3].toFixed(2), nodes: (dist('sampler/native-cpu').nativeNodesWalked?.() ?? 0) - nodesBefore })}\n`);
+    if (process.env.STEP_LOG) process.stderr.write(`STEP ${JSON.stringify({ at: +rotatedAt.toFixed(2), rotate: +rotateMillis.toFixed(2), heap: +heapMillis.toFixed(2), encCpu: +encodeCpuMillis.toFixed(2), enc: +steps[3].toFixed(2), nodes: nodesWalked() - nodesBefore })}\n`);
     steps.forEach((v, i) => { stepMax[i] = Math.max(stepMax[i], v); });
     periods++;
   };
@@ -298,9 +302,7 @@ function startOtelprof(withLabels, onlyParts) {
   timer?.unref();
   return async () => {
     clearInterval(timer);
-    inCollection = true;
-    w.close();
-    inCollection = false;
+    asCollection(() => w.close());
     await transport.close();
   };
 }

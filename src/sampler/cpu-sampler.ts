@@ -338,7 +338,6 @@ class CpuSampler {
     const samples = pending.samples ?? new RawCpuSamples();
     // The record is old by now: left pointing at the samples, it would keep them through scavenges.
     pending.samples = undefined;
-    pending.shared = false;
     const endMono = process.hrtime.bigint();
     const end = nowEpochNanos();
     if (close) this.windows.delete(w);
